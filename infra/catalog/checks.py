@@ -1,0 +1,359 @@
+"""Whole-catalog checks: references resolve, keys are unique, parents and dependencies form no
+cycle, and on-call settings only name people of the team.
+
+Each check returns findings located through the document's source map; none raises.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from infra.catalog.findings import Finding, did_you_mean
+from infra.catalog.models import Catalog, Service, Team
+from infra.catalog.yamlsource import PathKey, SourceMap
+
+
+def check_catalog(catalog: Catalog, source: SourceMap) -> list[Finding]:
+    """Every finding about references and uniqueness in a schema-valid catalog."""
+    context = _Context(catalog, source)
+    checks = (
+        _people,
+        _team_keys,
+        _team_members,
+        _parents,
+        _okta_groups,
+        _schedules,
+        _escalations,
+        _service_keys,
+        _service_references,
+        _dependency_cycles,
+        _incident_actions,
+    )
+    return [finding for check in checks for finding in check(context)]
+
+
+class _Context:
+    def __init__(self, catalog: Catalog, source: SourceMap) -> None:
+        self.catalog = catalog
+        self.source = source
+        self.emails = {p.email.lower(): p.email for p in catalog.people}
+        self.teams = {t.key: t for t in catalog.teams}
+        self.services = {s.key: s for s in catalog.services}
+
+    def finding(
+        self, code: str, message: str, path: PathKey, hint: str | None = None, *, key: bool = False
+    ) -> Finding:
+        return Finding(code, message, self.source.at(path, key=key), hint)
+
+    def unknown_person(self, email: str, path: PathKey, where: str) -> Iterator[Finding]:
+        if email.lower() not in self.emails:
+            yield self.finding(
+                "unknown-person",
+                f"{where} names `{email}`, who is not in `people`",
+                path,
+                did_you_mean(email, self.emails.values()) or "add them to `people` first",
+            )
+
+
+def _duplicates(
+    context: _Context, values: Iterable[tuple[str, PathKey]], code: str, what: str, hint: str
+) -> Iterator[Finding]:
+    first: dict[str, PathKey] = {}
+    for value, path in values:
+        normal = value.lower()
+        if normal in first:
+            line = context.source.at(first[normal]).line
+            yield context.finding(code, f"{what} `{value}` is listed twice (also line {line})", path, hint)
+        else:
+            first[normal] = path
+
+
+def _people(context: _Context) -> Iterator[Finding]:
+    yield from _duplicates(
+        context,
+        ((p.email, ("people", i, "email")) for i, p in enumerate(context.catalog.people)),
+        "duplicate-email",
+        "person",
+        "e-mail addresses are compared without case; keep one entry per person",
+    )
+
+
+def _team_keys(context: _Context) -> Iterator[Finding]:
+    teams = context.catalog.teams
+    yield from _duplicates(
+        context,
+        ((t.key, ("teams", i, "key")) for i, t in enumerate(teams)),
+        "duplicate-team",
+        "team key",
+        "team keys name resources and must be unique",
+    )
+    for i, team in enumerate(teams):
+        for j, old in enumerate(team.renamed_from):
+            if old in context.teams:
+                yield context.finding(
+                    "rename-conflict",
+                    f"team `{team.key}` was renamed from `{old}`, but `{old}` is still a team",
+                    ("teams", i, "renamed_from", j),
+                    "remove the old team, or drop it from `renamed_from`",
+                )
+
+
+def _team_members(context: _Context) -> Iterator[Finding]:
+    for i, team in enumerate(context.catalog.teams):
+        for j, member in enumerate(team.members):
+            path = ("teams", i, "members", j, "email")
+            yield from context.unknown_person(member.email, path, f"team `{team.key}`")
+        yield from _duplicates(
+            context,
+            ((m.email, ("teams", i, "members", j, "email")) for j, m in enumerate(team.members)),
+            "duplicate-member",
+            f"member of team `{team.key}`",
+            "list each person once, with one role",
+        )
+
+
+def _parents(context: _Context) -> Iterator[Finding]:
+    for i, team in enumerate(context.catalog.teams):
+        if team.parent is None:
+            continue
+        path = ("teams", i, "parent")
+        if team.parent not in context.teams:
+            yield context.finding(
+                "unknown-parent",
+                f"team `{team.key}` names parent `{team.parent}`, which is not a team",
+                path,
+                did_you_mean(team.parent, context.teams),
+            )
+        elif _parent_cycle(team, context.teams):
+            yield context.finding(
+                "parent-cycle",
+                f"team `{team.key}` is its own ancestor: {' -> '.join(_parent_cycle(team, context.teams))}",
+                path,
+                "a team's parents must lead to a team without a parent",
+            )
+
+
+def _parent_cycle(team: Team, teams: dict[str, Team]) -> list[str]:
+    chain = [team.key]
+    current = team
+    while current.parent is not None and current.parent in teams:
+        chain.append(current.parent)
+        if current.parent == team.key:
+            return chain
+        if current.parent in chain[:-1]:
+            return []  # a cycle above this team; reported at the teams inside it
+        current = teams[current.parent]
+    return []
+
+
+def _okta_groups(context: _Context) -> Iterator[Finding]:
+    yield from _duplicates(
+        context,
+        (
+            (t.okta_group or f"team-{t.key}", ("teams", i, "okta_group" if t.okta_group else "key"))
+            for i, t in enumerate(context.catalog.teams)
+        ),
+        "duplicate-okta-group",
+        "Okta group",
+        "each team needs its own Okta group; set `okta_group` to a distinct name",
+    )
+
+
+def _schedules(context: _Context) -> Iterator[Finding]:
+    for i, team in enumerate(context.catalog.teams):
+        if team.on_call is None:
+            continue
+        members = {m.email.lower() for m in team.members}
+        yield from _duplicates(
+            context,
+            (
+                (s.key, ("teams", i, "on_call", "schedules", k, "key"))
+                for k, s in enumerate(team.on_call.schedules)
+            ),
+            "duplicate-schedule",
+            f"schedule of team `{team.key}`",
+            "schedule keys are unique within a team",
+        )
+        for k, schedule in enumerate(team.on_call.schedules):
+            for r, rotation in enumerate(schedule.rotations):
+                base = ("teams", i, "on_call", "schedules", k, "rotations", r, "members")
+                yield from _duplicates(
+                    context,
+                    ((e, (*base, m)) for m, e in enumerate(rotation.members)),
+                    "duplicate-rotation-member",
+                    f"rotation member of `{team.key}/{schedule.key}`",
+                    "a rotation lists each person once; the order is the turn order",
+                )
+                for m, email in enumerate(rotation.members):
+                    where = f"rotation `{rotation.name}` of `{team.key}/{schedule.key}`"
+                    unknown = list(context.unknown_person(email, (*base, m), where))
+                    yield from unknown
+                    if not unknown and email.lower() not in members:
+                        yield context.finding(
+                            "rotation-non-member",
+                            f"{where} names `{email}`, who is not a member of team `{team.key}`",
+                            (*base, m),
+                            f"add them to the members of `{team.key}` first",
+                        )
+
+
+def _escalations(context: _Context) -> Iterator[Finding]:
+    for i, team in enumerate(context.catalog.teams):
+        if team.on_call is None or team.on_call.escalation is None:
+            continue
+        schedules = [s.key for s in team.on_call.schedules]
+        members = {m.email.lower() for m in team.members}
+        for level_index, level in enumerate(team.on_call.escalation.levels):
+            for t, target in enumerate(level.targets):
+                path = ("teams", i, "on_call", "escalation", "levels", level_index, "targets", t)
+                where = f"escalation level {level_index + 1} of team `{team.key}`"
+                if target.schedule is not None and target.schedule not in schedules:
+                    yield context.finding(
+                        "unknown-schedule",
+                        f"{where} targets schedule `{target.schedule}`, which the team does not have",
+                        (*path, "schedule"),
+                        did_you_mean(target.schedule, schedules)
+                        or "targets name a schedule of the same team",
+                    )
+                if target.person is None:
+                    continue
+                unknown = list(context.unknown_person(target.person, (*path, "person"), where))
+                yield from unknown
+                if not unknown and not target.external and target.person.lower() not in members:
+                    yield context.finding(
+                        "target-not-member",
+                        f"{where} targets `{target.person}`, who is not a member of the team",
+                        (*path, "person"),
+                        "add them to the team, or mark the target `external: true`",
+                    )
+
+
+def _service_keys(context: _Context) -> Iterator[Finding]:
+    services = context.catalog.services
+    yield from _duplicates(
+        context,
+        ((s.key, ("services", i, "key")) for i, s in enumerate(services)),
+        "duplicate-service",
+        "service key",
+        "service keys name resources and must be unique",
+    )
+    for i, service in enumerate(services):
+        for j, old in enumerate(service.renamed_from):
+            if old in context.services:
+                yield context.finding(
+                    "rename-conflict",
+                    f"service `{service.key}` was renamed from `{old}`, but `{old}` is still a service",
+                    ("services", i, "renamed_from", j),
+                    "remove the old service, or drop it from `renamed_from`",
+                )
+
+
+def _service_references(context: _Context) -> Iterator[Finding]:
+    for i, service in enumerate(context.catalog.services):
+        yield from _owner(context, i, service)
+        for j, dependency in enumerate(service.depends_on):
+            path = ("services", i, "depends_on", j)
+            if dependency not in context.services:
+                yield context.finding(
+                    "unknown-dependency",
+                    f"service `{service.key}` depends on `{dependency}`, which is not a service",
+                    path,
+                    did_you_mean(dependency, context.services),
+                )
+            elif dependency == service.key:
+                yield context.finding(
+                    "dependency-cycle", f"service `{service.key}` depends on itself", path
+                )
+
+
+def _owner(context: _Context, i: int, service: Service) -> Iterator[Finding]:
+    if service.owner not in context.teams:
+        yield context.finding(
+            "unknown-owner",
+            f"service `{service.key}` names owner `{service.owner}`, which is not a team",
+            ("services", i, "owner"),
+            did_you_mean(service.owner, context.teams) or "the owner is a team key",
+        )
+    policy_team = service.escalation_policy or service.owner
+    path = ("services", i, "escalation_policy" if service.escalation_policy else "owner")
+    if service.escalation_policy and service.escalation_policy not in context.teams:
+        yield context.finding(
+            "unknown-team",
+            f"service `{service.key}` uses the escalation policy of `{policy_team}`, "
+            "which is not a team",
+            path,
+            did_you_mean(policy_team, context.teams),
+        )
+        return
+    team = context.teams.get(policy_team)
+    if team is not None and (team.on_call is None or team.on_call.escalation is None):
+        yield context.finding(
+            "no-escalation-policy",
+            f"service `{service.key}` pages team `{team.key}`, which has no escalation policy",
+            path,
+            f"add `on_call.escalation` to team `{team.key}`",
+        )
+
+
+def _dependency_cycles(context: _Context) -> Iterator[Finding]:
+    graph = {s.key: [d for d in s.depends_on if d in context.services and d != s.key]
+             for s in context.catalog.services}
+    reported: set[frozenset[str]] = set()
+    for i, service in enumerate(context.catalog.services):
+        cycle = _find_cycle(service.key, graph)
+        if cycle and frozenset(cycle) not in reported:
+            reported.add(frozenset(cycle))
+            yield context.finding(
+                "dependency-cycle",
+                f"services depend on each other in a cycle: {' -> '.join([*cycle, cycle[0]])}",
+                ("services", i, "depends_on"),
+                "a dependency graph must have no cycles; drop one of these edges",
+            )
+
+
+def _find_cycle(start: str, graph: dict[str, list[str]]) -> list[str]:
+    """The cycle through `start`, if any, as the list of keys along it."""
+    stack: list[tuple[str, list[str]]] = [(start, [start])]
+    seen: set[str] = set()
+    while stack:
+        node, trail = stack.pop()
+        for nxt in graph.get(node, []):
+            if nxt == start:
+                return trail
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append((nxt, [*trail, nxt]))
+    return []
+
+
+def _incident_actions(context: _Context) -> Iterator[Finding]:
+    for i, service in enumerate(context.catalog.services):
+        for a, action in enumerate(service.incident_actions):
+            path = ("services", i, "incident_actions", a, "pipeline")
+            if service.harness is None:
+                yield context.finding(
+                    "no-harness-binding",
+                    f"service `{service.key}` has incident actions but no `harness` binding",
+                    ("services", i, "incident_actions", a),
+                    "add `harness: {project, service, pipelines}` to the service",
+                )
+            elif action.pipeline not in service.harness.pipelines:
+                yield context.finding(
+                    "unknown-pipeline",
+                    f"the {action.action} action of `{service.key}` runs pipeline "
+                    f"`{action.pipeline}`, which is not in project `{service.harness.project}`'s "
+                    "pipelines for this service",
+                    path,
+                    did_you_mean(action.pipeline, service.harness.pipelines)
+                    or "list it under `harness.pipelines`",
+                )
+        harness = service.harness
+        if harness and harness.deploy_pipeline and harness.deploy_pipeline not in harness.pipelines:
+            yield context.finding(
+                "unknown-pipeline",
+                f"service `{service.key}` deploys with `{harness.deploy_pipeline}`, which is not "
+                "in its `harness.pipelines`",
+                ("services", i, "harness", "deploy_pipeline"),
+                did_you_mean(harness.deploy_pipeline, harness.pipelines)
+                or "list it under `harness.pipelines`",
+            )

@@ -1,0 +1,186 @@
+"""Load a catalog file: YAML, then the typed model, then the whole-catalog checks.
+
+`load_catalog` never raises for a bad catalog; it returns every finding at once, each located
+at the YAML node that caused it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from infra.catalog import checks, models
+from infra.catalog.findings import Finding, did_you_mean, has_errors, sort_findings
+from infra.catalog.yamlsource import PathKey, SourceMap, YamlError, read_yaml_bytes
+
+# pydantic's own error types, renamed to the catalog's codes.
+_CODES = {
+    "missing": "missing-field",
+    "extra_forbidden": "unknown-field",
+    "literal_error": "bad-value",
+    "enum": "bad-value",
+    "too_short": "too-few-items",
+    "too_long": "too-many-items",
+    "string_too_short": "empty-value",
+    "string_too_long": "too-long",
+    "greater_than_equal": "out-of-range",
+    "less_than_equal": "out-of-range",
+    "model_type": "wrong-type",
+    "model_attributes_type": "wrong-type",
+    "dict_type": "wrong-type",
+    "list_type": "wrong-type",
+}
+
+
+@dataclass
+class LoadResult:
+    """What loading produced: the catalog when it is valid, and every finding either way."""
+
+    file: str
+    catalog: models.Catalog | None
+    findings: list[Finding] = field(default_factory=list)
+    source: SourceMap | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.catalog is not None and not has_errors(self.findings)
+
+
+def load_catalog(path: Path | str, display: str | None = None) -> LoadResult:
+    """Read and check the catalog at `path`."""
+    path = Path(path)
+    name = display or str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        from infra.catalog.findings import Position
+
+        reason = exc.strerror or str(exc)
+        finding = Finding(
+            "unreadable-file",
+            f"cannot read the catalog: {reason}",
+            Position(name, 1, 1),
+            "pass the catalog's path, e.g. `teamcat validate catalog.yaml`",
+        )
+        return LoadResult(name, None, [finding])
+    return load_catalog_bytes(raw, name)
+
+
+def load_catalog_bytes(raw: bytes, name: str) -> LoadResult:
+    """Check catalog content already in memory; `name` is used in findings."""
+    try:
+        document = read_yaml_bytes(raw, name)
+    except YamlError as exc:
+        return LoadResult(name, None, sort_findings(exc.findings))
+    source = document.source
+    if not isinstance(document.data, dict):
+        from infra.catalog.findings import Position
+
+        finding = Finding(
+            "not-a-mapping",
+            "the catalog must be a mapping with `version`, `people`, `teams` and `services`",
+            source.at(()) if source.values else Position(name, 1, 1),
+            "start from the bundled catalog.yaml",
+        )
+        return LoadResult(name, None, [finding], source)
+    try:
+        catalog = models.Catalog.model_validate(document.data)
+    except ValidationError as exc:
+        findings = _schema_findings(exc, source, document.data)
+        return LoadResult(name, None, sort_findings(findings), source)
+    findings = checks.check_catalog(catalog, source)
+    return LoadResult(name, catalog, sort_findings(findings), source)
+
+
+def _schema_findings(error: ValidationError, source: SourceMap, data: Any) -> list[Finding]:
+    findings = []
+    for item in error.errors(include_url=False):
+        path = _data_path(item["loc"], data, missing=item["type"] == "missing")
+        kind = item["type"]
+        code = _CODES.get(kind, kind if "-" in kind else "wrong-type")
+        at_key = kind in ("extra_forbidden",)
+        where = source.at(path, key=at_key)
+        findings.append(
+            Finding(code, _message(item, path), where, _hint(kind, path, item.get("input")))
+        )
+    return findings
+
+
+def _data_path(loc: tuple[int | str, ...], data: Any, *, missing: bool) -> PathKey:
+    """The part of pydantic's `loc` that exists in the data.
+
+    Unions add their member's type name to `loc` (such as `date` or `literal[...]`); walking the
+    data drops those labels. A missing field keeps its own name as the last part.
+    """
+    path: list[str | int] = []
+    node = data
+    for index, part in enumerate(loc):
+        last = index == len(loc) - 1
+        if isinstance(node, dict) and isinstance(part, str) and (part in node or last and missing):
+            path.append(part)
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            path.append(part)
+            node = node[part]
+        elif isinstance(node, dict) and isinstance(part, str) and last:
+            path.append(part)
+    return tuple(path)
+
+
+def _describe(path: PathKey) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text or "the catalog"
+
+
+def _message(item: Any, path: PathKey) -> str:
+    kind = item["type"]
+    where = _describe(path)
+    if kind == "missing":
+        return f"`{where}` is required"
+    if kind == "extra_forbidden":
+        return f"unknown field `{path[-1]}` in `{_describe(path[:-1])}`"
+    message = str(item["msg"])
+    if message.startswith("Value error, "):
+        message = message[len("Value error, ") :]
+    return f"`{where}`: {message[0].lower()}{message[1:]}"
+
+
+def _hint(kind: str, path: PathKey, value: Any) -> str | None:
+    if kind == "extra_forbidden" and isinstance(path[-1], str):
+        fields = _fields_at(path[:-1])
+        return did_you_mean(path[-1], fields) or (
+            f"known fields here: {', '.join(sorted(fields))}" if fields else None
+        )
+    if kind == "literal_error" and isinstance(value, str):
+        return None
+    if kind == "missing":
+        return "add it, or see `teamcat schema` for the fields each entry takes"
+    return None
+
+
+def _fields_at(path: PathKey) -> list[str]:
+    """Field names of the model that sits at `path` in the catalog, for near-miss hints."""
+    model: type[BaseModel] | None = models.Catalog
+    for part in path:
+        if model is None:
+            return []
+        if isinstance(part, int):
+            continue
+        info = model.model_fields.get(part)
+        model = _model_of(info.annotation) if info else None
+    return list(model.model_fields) if model else []
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_of(arg)
+        if found:
+            return found
+    return None
