@@ -63,7 +63,9 @@ def _duplicates(
         normal = value.lower()
         if normal in first:
             line = context.source.at(first[normal]).line
-            yield context.finding(code, f"{what} `{value}` is listed twice (also line {line})", path, hint)
+            yield context.finding(
+                code, f"{what} `{value}` is listed twice (also line {line})", path, hint
+            )
         else:
             first[normal] = path
 
@@ -296,8 +298,10 @@ def _owner(context: _Context, i: int, service: Service) -> Iterator[Finding]:
 
 
 def _dependency_cycles(context: _Context) -> Iterator[Finding]:
-    graph = {s.key: [d for d in s.depends_on if d in context.services and d != s.key]
-             for s in context.catalog.services}
+    graph = {
+        s.key: [d for d in s.depends_on if d in context.services and d != s.key]
+        for s in context.catalog.services
+    }
     reported: set[frozenset[str]] = set()
     for i, service in enumerate(context.catalog.services):
         cycle = _find_cycle(service.key, graph)

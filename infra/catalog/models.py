@@ -157,9 +157,7 @@ class Target(_Model):
                 "bad-target", "an escalation target names exactly one of `schedule` or `person`"
             )
         if self.external and self.person is None:
-            raise PydanticCustomError(
-                "bad-target", "`external` applies to a `person` target only"
-            )
+            raise PydanticCustomError("bad-target", "`external` applies to a `person` target only")
         return self
 
 

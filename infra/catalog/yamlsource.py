@@ -130,7 +130,11 @@ def read_yaml_file(path: Path, display: str | None = None) -> YamlDocument:
         raw = path.read_bytes()
     except OSError as exc:
         raise YamlError(
-            [Finding("unreadable-file", f"cannot read the file: {exc.strerror}", Position(name, 1, 1))]
+            [
+                Finding(
+                    "unreadable-file", f"cannot read the file: {exc.strerror}", Position(name, 1, 1)
+                )
+            ]
         ) from None
     return read_yaml_bytes(raw, name)
 

@@ -1,0 +1,1 @@
+"""teamcat: one YAML team catalog drives PagerDuty, Harness and Okta."""

@@ -1,0 +1,1 @@
+"""The `teamcat` command line: thin commands over the catalog, the core and the program."""

@@ -1,0 +1,33 @@
+"""Where the CLI writes: results to stdout, diagnostics to stderr, Rich only on a terminal."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from rich.console import Console
+
+LOGGER = logging.getLogger("teamcat")
+
+# Exit codes scripts can rely on.
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 70
+
+
+def stdout() -> Console:
+    """A console for results: colour on a terminal, plain text in CI logs and pipes."""
+    return Console(file=sys.stdout, highlight=False, soft_wrap=not sys.stdout.isatty())
+
+
+def stderr() -> Console:
+    return Console(file=sys.stderr, highlight=False, soft_wrap=not sys.stderr.isatty())
+
+
+def configure_logging(verbose: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("teamcat: %(levelname)s: %(message)s"))
+    LOGGER.handlers[:] = [handler]
+    LOGGER.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    LOGGER.propagate = False

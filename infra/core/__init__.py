@@ -1,0 +1,1 @@
+"""The pure core: desired state, access and on-call computed from a catalog, with no Pulumi."""
