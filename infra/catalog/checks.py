@@ -126,10 +126,10 @@ def _parents(context: _Context) -> Iterator[Finding]:
                 path,
                 did_you_mean(team.parent, context.teams),
             )
-        elif _parent_cycle(team, context.teams):
+        elif cycle := _parent_cycle(team, context.teams):
             yield context.finding(
                 "parent-cycle",
-                f"team `{team.key}` is its own ancestor: {' -> '.join(_parent_cycle(team, context.teams))}",
+                f"team `{team.key}` is its own ancestor: {' -> '.join(cycle)}",
                 path,
                 "a team's parents must lead to a team without a parent",
             )
@@ -212,7 +212,8 @@ def _escalations(context: _Context) -> Iterator[Finding]:
                 if target.schedule is not None and target.schedule not in schedules:
                     yield context.finding(
                         "unknown-schedule",
-                        f"{where} targets schedule `{target.schedule}`, which the team does not have",
+                        f"{where} targets schedule `{target.schedule}`, "
+                        "which the team does not have",
                         (*path, "schedule"),
                         did_you_mean(target.schedule, schedules)
                         or "targets name a schedule of the same team",
@@ -244,7 +245,8 @@ def _service_keys(context: _Context) -> Iterator[Finding]:
             if old in context.services:
                 yield context.finding(
                     "rename-conflict",
-                    f"service `{service.key}` was renamed from `{old}`, but `{old}` is still a service",
+                    f"service `{service.key}` was renamed from `{old}`, "
+                    f"but `{old}` is still a service",
                     ("services", i, "renamed_from", j),
                     "remove the old service, or drop it from `renamed_from`",
                 )

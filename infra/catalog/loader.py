@@ -119,7 +119,8 @@ def _data_path(loc: tuple[int | str, ...], data: Any, *, missing: bool) -> PathK
     node = data
     for index, part in enumerate(loc):
         last = index == len(loc) - 1
-        if isinstance(node, dict) and isinstance(part, str) and (part in node or last and missing):
+        known = isinstance(node, dict) and part in node
+        if isinstance(node, dict) and isinstance(part, str) and (known or (last and missing)):
             path.append(part)
             node = node.get(part)
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):

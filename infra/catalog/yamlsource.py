@@ -252,6 +252,7 @@ class _Builder:
                 self.build(child, (*path, index), depth=depth + 1, in_alias=in_alias)
                 for index, child in enumerate(node.value)
             ]
+        assert isinstance(node, yaml.ScalarNode)
         return self._scalar(node)
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey, *, depth: int, in_alias: bool) -> Any:

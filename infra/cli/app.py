@@ -153,7 +153,7 @@ def main() -> None:
         LOGGER.debug("the program stopped", exc_info=True)
         _print_run_error(exc)
         sys.exit(EXIT_FINDINGS)
-    except Exception as exc:  # noqa: BLE001 (the last line of defence: no traceback for users)
+    except Exception as exc:
         LOGGER.debug("internal error", exc_info=True)
         output.stderr().print(
             f"teamcat: internal error: {type(exc).__name__}: {exc} (run with -v for details)",

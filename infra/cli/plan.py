@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import json
+import textwrap
 from collections import Counter
 from pathlib import Path
 
 from infra.core.state import DesiredState
-from infra.program.offline import Plan, PlannedResource, read_stack_config, run_offline
+from infra.program.offline import (
+    Plan,
+    PlannedResource,
+    catalog_people,
+    read_stack_config,
+    run_offline,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -39,7 +46,11 @@ def plan_catalog(catalog: str, stack: str) -> Plan:
     config, secrets = read_stack_config(stack_file(stack))
     config["teamcat:catalog"] = catalog
     return run_offline(
-        lambda: run(catalog), catalog_path=catalog, stack=stack, config=config, secret_keys=secrets
+        lambda: run(catalog),
+        people=catalog_people(catalog),
+        stack=stack,
+        config=config,
+        secret_keys=secrets,
     )
 
 
@@ -70,9 +81,8 @@ def render_summary(plan: Plan, state: DesiredState, catalog: str) -> list[str]:
     lines.append(f"  total {len(plan.resources)} resources")
     lines.append("")
     tokens = Counter(i.token for i in plan.invokes)
-    lines.append(
-        f"Lookups: {len(plan.invokes)} ({', '.join(f'{t} x{n}' for t, n in sorted(tokens.items())) or 'none'})"
-    )
+    listed = ", ".join(f"{token} x{n}" for token, n in sorted(tokens.items())) or "none"
+    lines.append(f"Lookups: {len(plan.invokes)} ({listed})")
     lines.append("")
     lines.append("Teams:")
     by_team = attribute(plan.resources, state)
@@ -81,7 +91,10 @@ def render_summary(plan: Plan, state: DesiredState, catalog: str) -> list[str]:
         services = sorted(s.key for s in state.services.values() if s.owner == key)
         lines.append(f"  {key} ({team.name}): {len(owned)} resources, {len(team.members)} members")
         kinds = Counter(short_type(r.type) for r in owned)
-        lines.append("    " + ", ".join(f"{kind} x{n}" for kind, n in sorted(kinds.items())))
+        listed = ", ".join(f"{kind} x{n}" for kind, n in sorted(kinds.items()))
+        lines.extend(
+            textwrap.wrap(listed, width=96, initial_indent="    ", subsequent_indent="    ")
+        )
         if services:
             lines.append(f"    services: {', '.join(services)}")
     if plan.warnings:

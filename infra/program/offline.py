@@ -151,12 +151,14 @@ class _Mocks(pulumi.runtime.Mocks):
             state.setdefault(output, template.format(name=args.name))
         return f"placeholder-{args.name}", state
 
-    def call(self, args: pulumi_mocks.MockCallArgs) -> dict[str, Any]:
+    def call(
+        self, args: pulumi_mocks.MockCallArgs
+    ) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
         self.plan.invokes.append(PlannedInvoke(args.token, dict(args.args)))
         answer = _LOOKUPS.get(args.token)
         if answer is None:
             raise NotImplementedError(f"teamcat plan has no offline answer for {args.token}")
-        return answer(self.people)
+        return answer(self.people), []
 
 
 class _RecordingMonitor(pulumi_mocks.MockMonitor):
@@ -166,8 +168,8 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
         super().__init__(mocks)
         self.plan = mocks.plan
 
-    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
-        response = super().RegisterResource(request)
+    def RegisterResource(self, request: Any) -> Any:
+        response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
         if request.type != "pulumi:pulumi:Stack":
             inputs = rpc.deserialize_properties(request.object)
             self.plan.resources.append(
@@ -246,19 +248,17 @@ class _LogCollector(logging.Handler):
 def run_offline(
     program: Callable[[], object],
     *,
-    catalog_path: str,
+    people: Mapping[str, str],
     stack: str = "dev",
     config: Mapping[str, str] | None = None,
     secret_keys: list[str] | None = None,
 ) -> Plan:
     """Run `program` on the mock runtime and return what it declared.
 
-    Exceptions from the program (a `pulumi.RunError` for bad settings or a bad catalog)
-    propagate unchanged.
+    `people` (lower-cased e-mail to name) are the users the offline lookups know. Exceptions
+    from the program (a `pulumi.RunError` for bad settings or a bad catalog) propagate unchanged.
     """
     plan = Plan(stack)
-    loaded = load_catalog(catalog_path)
-    people = {p.email.lower(): p.name for p in loaded.catalog.people} if loaded.catalog else {}
     mocks = _Mocks(plan, people)
     logger = logging.getLogger("teamcat.offline")
     logger.propagate = False
@@ -283,6 +283,14 @@ def run_offline(
     plan.resources.sort(key=lambda r: (r.type, r.name))
     plan.invokes.sort(key=lambda i: (i.token, json.dumps(redact(i.args), sort_keys=True)))
     return plan
+
+
+def catalog_people(catalog_path: str) -> dict[str, str]:
+    """The people of a catalog file, for the offline lookups; empty when it does not load."""
+    loaded = load_catalog(catalog_path)
+    if loaded.catalog is None:
+        return {}
+    return {p.email.lower(): p.name for p in loaded.catalog.people}
 
 
 def _run(program: Callable[[], object]) -> None:

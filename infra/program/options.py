@@ -14,8 +14,8 @@ def renamed(
 ) -> pulumi.ResourceOptions:
     """Options that keep a resource across catalog key renames (`renamed_from`).
 
-    `rest` are the name parts after the key. Each earlier key becomes an alias, so Pulumi moves the resource to its new name instead of
-    deleting and recreating it.
+    `rest` are the name parts after the key. Each earlier key becomes an alias, so Pulumi
+    moves the resource to its new name instead of deleting and recreating it.
     """
     aliases: list[str | pulumi.Alias] = [
         pulumi.Alias(name=resource_name(kind, old, *rest)) for old in old_keys

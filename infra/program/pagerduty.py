@@ -150,7 +150,7 @@ def _layer(
 
 
 def _restriction(restriction: RestrictionState) -> pagerduty.ScheduleLayerRestrictionArgs:
-    day = WEEKDAYS.index(restriction.day) + 1 if restriction.day else None  # type: ignore[arg-type]
+    day = WEEKDAYS.index(restriction.day) + 1 if restriction.day else None
     return pagerduty.ScheduleLayerRestrictionArgs(
         type=f"{restriction.type}_restriction",
         start_time_of_day=f"{restriction.start}:00",

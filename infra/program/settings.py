@@ -48,8 +48,9 @@ def parse_settings(get: Callable[[str], str | None]) -> StackSettings:
     pagerduty_users = get("pagerdutyUsers") or "scim"
     if pagerduty_users not in PAGERDUTY_USER_MODES:
         problems.append(
-            f"teamcat:pagerdutyUsers is `{pagerduty_users}`; use `scim` (users provisioned by "
-            "Okta) or `managed` (teamcat declares them): pulumi config set teamcat:pagerdutyUsers scim"
+            f"teamcat:pagerdutyUsers is `{pagerduty_users}`; use `scim` (users provisioned "
+            "by Okta) or `managed` (teamcat declares them): "
+            "pulumi config set teamcat:pagerdutyUsers scim"
         )
     required = []
     if "okta" in providers:

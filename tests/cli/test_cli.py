@@ -1,0 +1,78 @@
+"""The `teamcat` command as a user runs it: a real subprocess, real files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import DATA, MINIMAL, ROOT
+
+
+def teamcat(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "infra.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_plan_json_lists_resources_and_invokes_in_the_documented_shape() -> None:
+    result = teamcat("plan", str(MINIMAL), "--stack", "prod", "--json")
+
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert set(document) == {"resources", "invokes"}
+    assert all(set(r) == {"type", "name", "inputs"} for r in document["resources"])
+    assert all(set(i) == {"token", "args"} for i in document["invokes"])
+    providers = {r["type"].split(":")[0] for r in document["resources"]}
+    assert providers == {"okta", "pagerduty", "harness"}
+    assert len(document["invokes"]) == 2
+
+
+def test_plan_summary_counts_per_provider_then_teams() -> None:
+    result = teamcat("plan", str(MINIMAL))
+
+    assert result.returncode == 0, result.stderr
+    assert "Resources by provider and type:" in result.stdout
+    assert "  pagerduty (" in result.stdout
+    assert "core (Core): " in result.stdout
+
+
+def test_validate_reports_located_findings_and_exits_1_without_traceback() -> None:
+    broken = DATA / "invalid" / "unknown-owner.yaml"
+
+    result = teamcat("validate", str(broken))
+
+    assert result.returncode == 1
+    assert f"{broken}:" in result.stderr
+    assert ": unknown-owner: " in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_plan_stops_on_catalog_errors_before_declaring() -> None:
+    result = teamcat("plan", str(DATA / "invalid" / "unknown-owner.yaml"), "--json")
+
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert "unknown-owner" in result.stderr
+
+
+def test_unknown_stack_is_a_usage_error_naming_the_known_stacks() -> None:
+    result = teamcat("plan", str(MINIMAL), "--stack", "staging")
+
+    assert result.returncode == 2
+    assert "known stacks: dev, prod" in result.stderr
+
+
+def test_schema_is_json_schema_forbidding_unknown_fields() -> None:
+    result = teamcat("schema")
+
+    schema = json.loads(result.stdout)
+    assert result.returncode == 0
+    assert schema["additionalProperties"] is False
+    assert schema["$defs"]["Team"]["additionalProperties"] is False
