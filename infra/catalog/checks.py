@@ -36,9 +36,16 @@ class _Context:
     def __init__(self, catalog: Catalog, source: SourceMap) -> None:
         self.catalog = catalog
         self.source = source
-        self.emails = {p.email.lower(): p.email for p in catalog.people}
-        self.teams = {t.key: t for t in catalog.teams}
-        self.services = {s.key: s for s in catalog.services}
+        # The first entry wins for duplicated keys, as `_duplicates` reports the later ones.
+        self.emails: dict[str, str] = {}
+        self.teams: dict[str, Team] = {}
+        self.services: dict[str, Service] = {}
+        for person in catalog.people:
+            self.emails.setdefault(person.email.lower(), person.email)
+        for team in catalog.teams:
+            self.teams.setdefault(team.key, team)
+        for service in catalog.services:
+            self.services.setdefault(service.key, service)
 
     def finding(
         self, code: str, message: str, path: PathKey, hint: str | None = None, *, key: bool = False
@@ -56,16 +63,16 @@ class _Context:
 
 
 def _duplicates(
-    context: _Context, values: Iterable[tuple[str, PathKey]], code: str, what: str, hint: str
+    context: _Context, values: Iterable[tuple[str, PathKey]], code: str, where: str, hint: str
 ) -> Iterator[Finding]:
+    """A finding for each repeat of a value (compared without case) after its first place."""
     first: dict[str, PathKey] = {}
     for value, path in values:
         normal = value.lower()
         if normal in first:
-            line = context.source.at(first[normal]).line
-            yield context.finding(
-                code, f"{what} `{value}` is listed twice (also line {line})", path, hint
-            )
+            earlier = context.source.at(first[normal])
+            message = f"`{value}` is listed twice {where} (first at {earlier.line}:{earlier.col})"
+            yield context.finding(code, message, path, hint)
         else:
             first[normal] = path
 
@@ -75,7 +82,7 @@ def _people(context: _Context) -> Iterator[Finding]:
         context,
         ((p.email, ("people", i, "email")) for i, p in enumerate(context.catalog.people)),
         "duplicate-email",
-        "person",
+        "in `people`",
         "e-mail addresses are compared without case; keep one entry per person",
     )
 
@@ -86,7 +93,7 @@ def _team_keys(context: _Context) -> Iterator[Finding]:
         context,
         ((t.key, ("teams", i, "key")) for i, t in enumerate(teams)),
         "duplicate-team",
-        "team key",
+        "as a team key",
         "team keys name resources and must be unique",
     )
     for i, team in enumerate(teams):
@@ -109,7 +116,7 @@ def _team_members(context: _Context) -> Iterator[Finding]:
             context,
             ((m.email, ("teams", i, "members", j, "email")) for j, m in enumerate(team.members)),
             "duplicate-member",
-            f"member of team `{team.key}`",
+            f"among the members of team `{team.key}`",
             "list each person once, with one role",
         )
 
@@ -124,7 +131,7 @@ def _parents(context: _Context) -> Iterator[Finding]:
                 "unknown-parent",
                 f"team `{team.key}` names parent `{team.parent}`, which is not a team",
                 path,
-                did_you_mean(team.parent, context.teams),
+                did_you_mean(team.parent, context.teams) or "a parent is another team's key",
             )
         elif cycle := _parent_cycle(team, context.teams):
             yield context.finding(
@@ -156,7 +163,7 @@ def _okta_groups(context: _Context) -> Iterator[Finding]:
             for i, t in enumerate(context.catalog.teams)
         ),
         "duplicate-okta-group",
-        "Okta group",
+        "as an Okta group name",
         "each team needs its own Okta group; set `okta_group` to a distinct name",
     )
 
@@ -173,7 +180,7 @@ def _schedules(context: _Context) -> Iterator[Finding]:
                 for k, s in enumerate(team.on_call.schedules)
             ),
             "duplicate-schedule",
-            f"schedule of team `{team.key}`",
+            f"as a schedule key of team `{team.key}`",
             "schedule keys are unique within a team",
         )
         for k, schedule in enumerate(team.on_call.schedules):
@@ -183,7 +190,7 @@ def _schedules(context: _Context) -> Iterator[Finding]:
                     context,
                     ((e, (*base, m)) for m, e in enumerate(rotation.members)),
                     "duplicate-rotation-member",
-                    f"rotation member of `{team.key}/{schedule.key}`",
+                    f"in rotation `{rotation.name}` of `{team.key}/{schedule.key}`",
                     "a rotation lists each person once; the order is the turn order",
                 )
                 for m, email in enumerate(rotation.members):
@@ -237,7 +244,7 @@ def _service_keys(context: _Context) -> Iterator[Finding]:
         context,
         ((s.key, ("services", i, "key")) for i, s in enumerate(services)),
         "duplicate-service",
-        "service key",
+        "as a service key",
         "service keys name resources and must be unique",
     )
     for i, service in enumerate(services):
@@ -262,11 +269,15 @@ def _service_references(context: _Context) -> Iterator[Finding]:
                     "unknown-dependency",
                     f"service `{service.key}` depends on `{dependency}`, which is not a service",
                     path,
-                    did_you_mean(dependency, context.services),
+                    did_you_mean(dependency, context.services)
+                    or "`depends_on` lists keys of other services in the catalog",
                 )
             elif dependency == service.key:
                 yield context.finding(
-                    "dependency-cycle", f"service `{service.key}` depends on itself", path
+                    "dependency-cycle",
+                    f"service `{service.key}` depends on itself",
+                    path,
+                    "remove the service's own key from `depends_on`",
                 )
 
 
@@ -286,7 +297,8 @@ def _owner(context: _Context, i: int, service: Service) -> Iterator[Finding]:
             f"service `{service.key}` uses the escalation policy of `{policy_team}`, "
             "which is not a team",
             path,
-            did_you_mean(policy_team, context.teams),
+            did_you_mean(policy_team, context.teams)
+            or "`escalation_policy` names a team whose policy pages for this service",
         )
         return
     team = context.teams.get(policy_team)

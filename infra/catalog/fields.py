@@ -6,12 +6,13 @@ becomes the finding's code, and a message in plain words.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 import zoneinfo
 from typing import Annotated
 
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 _KEY = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
@@ -137,6 +138,26 @@ def rotation_length_seconds(value: str) -> int:
     return int(value[:-1]) * 3_600
 
 
+def _anchor(value: object) -> dt.date | dt.datetime:
+    """A rotation anchor: a date, or an instant (with or without an offset)."""
+    if isinstance(value, dt.date):  # a datetime is a date too
+        return value
+    if isinstance(value, str):
+        try:
+            return (
+                dt.date.fromisoformat(value)
+                if len(value) == 10
+                else dt.datetime.fromisoformat(value)
+            )
+        except ValueError:
+            pass
+    raise PydanticCustomError(
+        "bad-date",
+        "`{value}` is not a date (YYYY-MM-DD) or an instant (2026-03-02T09:00:00-05:00)",
+        {"value": str(value)[:40]},
+    )
+
+
 def _to_text(value: object) -> object:
     # Integers typed where a duration or length is expected (`duration: 8`) read as text so the
     # finding says what the unit must be, instead of "should be a valid string".
@@ -150,5 +171,10 @@ TimeZone = Annotated[str, AfterValidator(_time_zone)]
 ClockTime = Annotated[str, AfterValidator(_clock_time)]
 Duration = Annotated[str, BeforeValidator(_to_text), AfterValidator(_duration)]
 RotationLength = Annotated[str, BeforeValidator(_to_text), AfterValidator(_rotation_length)]
+Anchor = Annotated[
+    dt.date | dt.datetime,
+    PlainValidator(_anchor),
+    WithJsonSchema({"type": "string", "anyOf": [{"format": "date"}, {"format": "date-time"}]}),
+]
 Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME_LENGTH)]
 Description = Annotated[str, Field(max_length=1024)]

@@ -98,14 +98,14 @@ def load_catalog_bytes(raw: bytes, name: str) -> LoadResult:
 def _schema_findings(error: ValidationError, source: SourceMap, data: Any) -> list[Finding]:
     findings = []
     for item in error.errors(include_url=False):
-        path = _data_path(item["loc"], data, missing=item["type"] == "missing")
         kind = item["type"]
+        path = _data_path(item["loc"], data, missing=kind == "missing")
+        path = _focus(path, kind, data)
         code = _CODES.get(kind, kind if "-" in kind else "wrong-type")
         at_key = kind in ("extra_forbidden",)
         where = source.at(path, key=at_key)
-        findings.append(
-            Finding(code, _message(item, path), where, _hint(kind, path, item.get("input")))
-        )
+        message = _message(item, _describe(path, data))
+        findings.append(Finding(code, message, where, _hint(kind, path, item.get("input"))))
     return findings
 
 
@@ -131,20 +131,63 @@ def _data_path(loc: tuple[int | str, ...], data: Any, *, missing: bool) -> PathK
     return tuple(path)
 
 
-def _describe(path: PathKey) -> str:
-    text = ""
+# Rules over two fields of one entry point at the field most likely to be wrong.
+_FOCUS = {
+    "restriction-day": ("day", "type"),
+    "restriction-duration": ("duration",),
+    "action-events": ("events", "mode"),
+}
+
+
+def _focus(path: PathKey, kind: str, data: Any) -> PathKey:
+    if kind not in _FOCUS:
+        return path
+    node = data
     for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+        if isinstance(node, dict) and isinstance(part, str):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+        else:
+            return path
+    for field_name in _FOCUS.get(kind, ()):
+        if isinstance(node, dict) and field_name in node:
+            return (*path, field_name)
+    return path
+
+
+def _describe(path: PathKey, data: Any) -> str:
+    """A readable path such as `teams[payments].members[2].role`: entries named by their key."""
+    text = ""
+    node = data
+    for part in path:
+        if isinstance(part, int):
+            item = node[part] if isinstance(node, list) and part < len(node) else None
+            name = _entry_name(item)
+            text += f"[{name}]" if name else f"[{part}]"
+            node = item
+        else:
+            text += f".{part}" if text else part
+            node = node.get(part) if isinstance(node, dict) else None
     return text or "the catalog"
 
 
-def _message(item: Any, path: PathKey) -> str:
+def _entry_name(item: Any) -> str | None:
+    if isinstance(item, dict):
+        for field_name in ("key", "email", "name"):
+            value = item.get(field_name)
+            if isinstance(value, str) and value and len(value) <= 60:
+                return value
+    return None
+
+
+def _message(item: Any, where: str) -> str:
     kind = item["type"]
-    where = _describe(path)
     if kind == "missing":
         return f"`{where}` is required"
     if kind == "extra_forbidden":
-        return f"unknown field `{path[-1]}` in `{_describe(path[:-1])}`"
+        parent, _, name = where.rpartition(".")
+        return f"unknown field `{name}` in `{parent or 'the catalog'}`"
     message = str(item["msg"])
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]

@@ -7,13 +7,13 @@ Models are frozen and forbid unknown fields (so the exported JSON Schema says
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from infra.catalog.fields import (
+    Anchor,
     ClockTime,
     Description,
     Duration,
@@ -63,7 +63,7 @@ IncidentEvent = Literal[
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, str_strip_whitespace=True)
 
 
 class Person(_Model):
@@ -123,7 +123,7 @@ class Rotation(_Model):
     members: list[Email] = Field(min_length=1, description="In turn order; no repeats.")
     length: RotationLength = Field(description="`daily`, `weekly`, or hours such as `12h`.")
     handoff: ClockTime = Field(default="09:00", description="Local hand-off time, `HH:MM`.")
-    start: dt.date | dt.datetime = Field(
+    start: Anchor = Field(
         description=(
             "The rotation's anchor: the date of a hand-off at which the first member's turn "
             "begins. An instant with an offset is accepted too and read in the schedule's zone."
@@ -252,6 +252,14 @@ class Catalog(_Model):
     """The whole catalog file."""
 
     version: Literal[1] = Field(description="The catalog schema version.")
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_is_a_number(cls, value: object) -> object:
+        if isinstance(value, bool):  # `true == 1` in Python; a version is never a boolean
+            raise PydanticCustomError("bad-value", "the version is a number, such as `1`")
+        return value
+
     people: list[Person] = Field(min_length=1)
     teams: list[Team] = Field(min_length=1)
     services: list[Service] = Field(default_factory=list)

@@ -33,6 +33,7 @@ _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _INT = re.compile(r"^[-+]?(?:[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
 _SPECIAL_FLOAT = re.compile(r"^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$")
+_EMPTY_HINT = "start from the bundled catalog.yaml, or see `teamcat schema`"
 _PLAIN_TAGS = {"str", "int", "float", "bool", "null", "timestamp", "map", "seq", "binary"}
 
 
@@ -95,19 +96,16 @@ def read_yaml_text(text: str, file: str) -> YamlDocument:
         ) from None
     if node is None:
         raise YamlError(
-            [
-                Finding(
-                    "empty-catalog",
-                    "the catalog is empty",
-                    Position(file, 1, 1),
-                    "start from the bundled catalog.yaml or `teamcat schema`",
-                )
-            ]
+            [Finding("empty-catalog", "the catalog is empty", Position(file, 1, 1), _EMPTY_HINT)]
         )
     builder = _Builder(file)
     data = builder.build(node, (), depth=0, in_alias=False)
     if builder.findings:
         raise YamlError(builder.findings)
+    if data is None:
+        raise YamlError(
+            [Finding("empty-catalog", "the catalog is empty", Position(file, 1, 1), _EMPTY_HINT)]
+        )
     return YamlDocument(data, builder.source)
 
 
@@ -199,6 +197,11 @@ def _syntax_hint(problem: str) -> str | None:
     if "found undefined alias" in problem:
         return "define the anchor (`&name`) before using it (`*name`)"
     return "check indentation and quoting around this place"
+
+
+def _short_tag(tag: str) -> str:
+    """A tag as the user wrote it: `tag:yaml.org,2002:python/object` -> `!!python/object`."""
+    return "!!" + tag[len(_TAG) :] if tag.startswith(_TAG) else tag
 
 
 def _to_int(text: str) -> int:
@@ -293,7 +296,7 @@ class _Builder:
             return True
         self._fail(
             "yaml-tag",
-            f"the YAML tag `{tag}` is not allowed",
+            f"the YAML tag `{_short_tag(tag)}` is not allowed",
             node,
             "a catalog holds plain data: remove the tag",
         )
@@ -315,17 +318,51 @@ class _Builder:
         if _FLOAT.match(value) or _SPECIAL_FLOAT.match(value):
             return float(value.replace(".inf", "inf").replace(".Inf", "inf").replace(".INF", "inf"))
         if tag == "timestamp":
-            return self._constructor.construct_yaml_timestamp(node)
+            return self._timestamp(node)
+        if node.tag != self._implicit_tag(value):
+            self._fail(
+                "yaml-tag",
+                f"`{value[:40]}` does not fit its tag `{_short_tag(node.tag)}`",
+                node,
+                "remove the tag",
+            )
+            return None
         return value
+
+    def _implicit_tag(self, value: str) -> str:
+        """The tag PyYAML's resolver gives `value` when it carries no explicit tag."""
+        return str(self._constructor.resolve(yaml.ScalarNode, value, (True, False)))  # type: ignore[no-untyped-call]
+
+    def _timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return self._constructor.construct_yaml_timestamp(node)
+        except (ValueError, AttributeError, TypeError):
+            self._fail(
+                "bad-date",
+                f"`{node.value}` is not a real date or time",
+                node,
+                "write dates as YYYY-MM-DD, such as 2026-03-02",
+            )
+            return None
 
     def _explicit(self, node: yaml.ScalarNode) -> Any:
         """A quoted or block scalar: a string unless explicitly tagged otherwise."""
         if node.tag in (_TAG + "str", "!", "?") or not node.tag.startswith(_TAG):
             return str(node.value)
+        if node.tag == _TAG + "timestamp":
+            return self._timestamp(node)
+        if node.tag == _TAG + "binary":
+            self._fail("yaml-tag", "binary values are not allowed in a catalog", node)
+            return None
         try:
             return self._constructor.construct_object(node)
-        except yaml.YAMLError:
-            self._fail("yaml-tag", f"`{node.value}` does not fit its tag `{node.tag}`", node)
+        except (yaml.YAMLError, ValueError, TypeError, AttributeError):
+            self._fail(
+                "yaml-tag",
+                f"`{str(node.value)[:40]}` does not fit its tag `{_short_tag(node.tag)}`",
+                node,
+                "remove the tag",
+            )
             return None
 
     def _fail(self, code: str, message: str, node: yaml.Node, hint: str | None = None) -> None:

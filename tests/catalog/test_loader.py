@@ -19,22 +19,6 @@ MINIMAL = VALID / "minimal.yaml"
 INVALID = ROOT / "tests" / "data" / "invalid"
 EXPECTED = INVALID / "expected.yaml"
 
-# Invalid catalogs where the loader is known to be wrong today. `expected.yaml` holds what a
-# user should see; each case flips to a failure (strict xfail) once the loader is fixed, so
-# the marker is then removed.
-KNOWN_LOADER_BUGS = {
-    "duplicate-team.yaml": (
-        "checks resolve a duplicated team key to the last team while duplicate-team treats the "
-        "first as the real one, so a spurious no-escalation-policy is reported too"
-    ),
-    "bad-rotation-start.yaml": (
-        "the `date | datetime` union reports one bad start twice, with two wordings"
-    ),
-    "impossible-start-date.yaml": (
-        "an unquoted impossible date (2026-02-30) raises ValueError out of load_catalog"
-    ),
-}
-
 Triple = tuple[str, int, int]
 
 
@@ -51,13 +35,7 @@ def _invalid_files() -> list[str]:
 
 
 def _invalid_params() -> list[object]:
-    params = []
-    for name in _invalid_files():
-        marks = []
-        if name in KNOWN_LOADER_BUGS:
-            marks.append(pytest.mark.xfail(strict=True, reason=KNOWN_LOADER_BUGS[name]))
-        params.append(pytest.param(name, marks=marks, id=name))
-    return params
+    return [pytest.param(name, id=name) for name in _invalid_files()]
 
 
 def _triples(findings: list[Finding]) -> list[Triple]:
@@ -277,7 +255,7 @@ def test_emails_differing_only_in_case_are_duplicates() -> None:
 
     assert _triples(result.findings) == [("duplicate-email", 10, 12)]
     assert "`Ada@Example.com`" in result.findings[0].message
-    assert "also line 4" in result.findings[0].message
+    assert "first at 4:12" in result.findings[0].message
 
 
 def test_references_to_people_ignore_case() -> None:
@@ -293,10 +271,9 @@ def test_references_to_people_ignore_case() -> None:
     assert result.ok
 
 
-# --- known crashes ------------------------------------------------------------------------
+# --- tags ------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="a `!!timestamp` tag on a non-date raises AttributeError")
 def test_an_explicit_timestamp_tag_on_text_is_a_finding_not_a_crash() -> None:
     text = _edited(MINIMAL, ("    name: Core API\n", "    name: !!timestamp hello\n"))
 
