@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from infra.catalog.findings import Finding, did_you_mean
 from infra.catalog.models import Catalog, Service, Team
 from infra.catalog.yamlsource import PathKey, SourceMap
+from infra.core.names import person_slug
 
 
 def check_catalog(catalog: Catalog, source: SourceMap) -> list[Finding]:
@@ -18,6 +19,7 @@ def check_catalog(catalog: Catalog, source: SourceMap) -> list[Finding]:
     context = _Context(catalog, source)
     checks = (
         _people,
+        _person_names,
         _team_keys,
         _team_members,
         _parents,
@@ -85,6 +87,26 @@ def _people(context: _Context) -> Iterator[Finding]:
         "in `people`",
         "e-mail addresses are compared without case; keep one entry per person",
     )
+
+
+def _person_names(context: _Context) -> Iterator[Finding]:
+    """People whose addresses differ but whose resource names would be the same."""
+    seen: dict[str, tuple[str, PathKey]] = {}
+    for i, person in enumerate(context.catalog.people):
+        slug = person_slug(person.email)
+        path: PathKey = ("people", i, "email")
+        if slug in seen and seen[slug][0] != person.email.lower():
+            other, other_path = seen[slug]
+            earlier = context.source.at(other_path)
+            yield context.finding(
+                "name-collision",
+                f"`{person.email}` and `{other}` (at {earlier.line}:{earlier.col}) would both be "
+                f"named `{slug}` in Pulumi",
+                path,
+                "resource names keep only the letters and digits of an address; list one of "
+                "them under another address they receive mail at",
+            )
+        seen.setdefault(slug, (person.email.lower(), path))
 
 
 def _team_keys(context: _Context) -> Iterator[Finding]:

@@ -188,7 +188,7 @@ def _message(item: Any, where: str) -> str:
     if kind == "extra_forbidden":
         parent, _, name = where.rpartition(".")
         return f"unknown field `{name}` in `{parent or 'the catalog'}`"
-    message = str(item["msg"])
+    message = str(item["msg"]).replace(" after validation", "")
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]
     return f"`{where}`: {message[0].lower()}{message[1:]}"

@@ -120,7 +120,9 @@ class Rotation(_Model):
     """One schedule layer: people taking turns in the listed order."""
 
     name: Name
-    members: list[Email] = Field(min_length=1, description="In turn order; no repeats.")
+    members: list[Email] = Field(
+        min_length=1, max_length=500, description="In turn order; no repeats."
+    )
     length: RotationLength = Field(description="`daily`, `weekly`, or hours such as `12h`.")
     handoff: ClockTime = Field(default="09:00", description="Local hand-off time, `HH:MM`.")
     start: Anchor = Field(
@@ -129,7 +131,7 @@ class Rotation(_Model):
             "begins. An instant with an offset is accepted too and read in the schedule's zone."
         )
     )
-    restrictions: list[Restriction] = Field(default_factory=list)
+    restrictions: list[Restriction] = Field(default_factory=list, max_length=50)
 
 
 class Schedule(_Model):
@@ -137,7 +139,9 @@ class Schedule(_Model):
     name: Name
     time_zone: TimeZone = Field(description="The zone hand-offs and restrictions are read in.")
     rotations: list[Rotation] = Field(
-        min_length=1, description="Layers, lowest precedence first (PagerDuty's Layer 1)."
+        min_length=1,
+        max_length=20,
+        description="Layers, lowest precedence first (PagerDuty's Layer 1).",
     )
 
 
@@ -172,7 +176,7 @@ class Escalation(_Model):
 
 
 class OnCall(_Model):
-    schedules: list[Schedule] = Field(default_factory=list)
+    schedules: list[Schedule] = Field(default_factory=list, max_length=50)
     escalation: Escalation | None = None
 
 
@@ -182,7 +186,7 @@ class TeamHarness(_Model):
     org: HarnessId | None = Field(default=None, description="Defaults to the stack's org.")
     project: HarnessId
     roles: list[HarnessId] = Field(
-        min_length=1, description="Role identifiers, such as `_pipeline_executor`."
+        min_length=1, max_length=20, description="Role identifiers, such as `_pipeline_executor`."
     )
 
 
@@ -191,8 +195,8 @@ class Team(_Model):
     name: Name
     description: Description = ""
     parent: Key | None = None
-    renamed_from: list[Key] = Field(default_factory=list)
-    members: list[Member] = Field(min_length=1)
+    renamed_from: list[Key] = Field(default_factory=list, max_length=20)
+    members: list[Member] = Field(min_length=1, max_length=2_000)
     okta_group: Name | None = Field(default=None, description="Defaults to `team-<key>`.")
     harness: TeamHarness | None = None
     on_call: OnCall | None = None
@@ -203,7 +207,9 @@ class ServiceHarness(_Model):
     project: HarnessId
     service: HarnessId = Field(description="The Harness service identifier.")
     pipelines: list[HarnessId] = Field(
-        default_factory=list, description="Pipelines of the project this service uses."
+        default_factory=list,
+        max_length=200,
+        description="Pipelines of the project this service uses.",
     )
     deploy_pipeline: HarnessId | None = None
 
@@ -242,9 +248,9 @@ class Service(_Model):
     urgency: Literal["high", "low"] = "high"
     change_events: bool = True
     harness: ServiceHarness | None = None
-    incident_actions: list[IncidentAction] = Field(default_factory=list)
-    depends_on: list[Key] = Field(default_factory=list)
-    renamed_from: list[Key] = Field(default_factory=list)
+    incident_actions: list[IncidentAction] = Field(default_factory=list, max_length=20)
+    depends_on: list[Key] = Field(default_factory=list, max_length=200)
+    renamed_from: list[Key] = Field(default_factory=list, max_length=20)
     decommissioned: bool = False
 
 
@@ -260,6 +266,6 @@ class Catalog(_Model):
             raise PydanticCustomError("bad-value", "the version is a number, such as `1`")
         return value
 
-    people: list[Person] = Field(min_length=1)
-    teams: list[Team] = Field(min_length=1)
-    services: list[Service] = Field(default_factory=list)
+    people: list[Person] = Field(min_length=1, max_length=100_000)
+    teams: list[Team] = Field(min_length=1, max_length=10_000)
+    services: list[Service] = Field(default_factory=list, max_length=30_000)

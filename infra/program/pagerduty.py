@@ -200,7 +200,9 @@ def _declare_service(service: ServiceState, teams: dict[str, PagerDutyTeam]) -> 
         incident_urgency_rule=pagerduty.ServiceIncidentUrgencyRuleArgs(
             type="constant", urgency=service.urgency
         ),
-        opts=renamed("pd-service", service.renamed_from, protect=True),
+        # Removal takes two changes: `decommissioned: true` lifts the protection while the
+        # service still exists, and only a later change that drops it lets Pulumi delete it.
+        opts=renamed("pd-service", service.renamed_from, protect=not service.decommissioned),
     )
     integration = pagerduty.ServiceIntegration(
         resource_name("pd-events", service.key),
