@@ -111,7 +111,8 @@ def plan(
 
     result = load_or_exit(catalog)
     try:
-        planned = plan_catalog(str(catalog), stack)
+        with output.progress(f"running the program for stack `{stack}` on the mock runtime"):
+            planned = plan_catalog(str(catalog), stack)
     except StackFileError as exc:
         output.stderr().print(f"teamcat: error: {exc}", markup=False)
         raise typer.Exit(EXIT_USAGE) from None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from rich.console import Console
 
@@ -31,3 +33,15 @@ def configure_logging(verbose: bool) -> None:
     LOGGER.handlers[:] = [handler]
     LOGGER.setLevel(logging.DEBUG if verbose else logging.WARNING)
     LOGGER.propagate = False
+
+
+@contextmanager
+def progress(message: str) -> Iterator[None]:
+    """A spinner on stderr while long work runs; a single log line when stderr is no terminal."""
+    console = stderr()
+    if console.is_terminal:
+        with console.status(message):
+            yield
+    else:
+        LOGGER.info("%s", message)
+        yield
