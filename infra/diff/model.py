@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Generic, Literal, NamedTuple, TypeVar
+from typing import Any, Generic, Literal, NamedTuple, TypeVar
 
 T = TypeVar("T")
 
@@ -98,31 +98,25 @@ class PersonDiff:
     account_role: FieldChange | None = None
 
     @property
-    def gained(self) -> int:
-        """How many grants the person gains (on-call-now changes are not grants)."""
-        return sum(
-            len(d.gained)
-            for d in (
-                self.okta_groups,
-                self.pagerduty_roles,
-                self.harness_roles,
-                self.rotations,
-                self.escalation_levels,
-            )
+    def _grants(self) -> tuple[Delta[Any], ...]:
+        # On-call-now changes are not grants, so they count neither as gained nor as lost.
+        return (
+            self.okta_groups,
+            self.pagerduty_roles,
+            self.harness_roles,
+            self.rotations,
+            self.escalation_levels,
         )
 
     @property
+    def gained(self) -> int:
+        """How many grants the person gains."""
+        return sum(len(d.gained) for d in self._grants)
+
+    @property
     def lost(self) -> int:
-        return sum(
-            len(d.lost)
-            for d in (
-                self.okta_groups,
-                self.pagerduty_roles,
-                self.harness_roles,
-                self.rotations,
-                self.escalation_levels,
-            )
-        )
+        """How many grants the person loses."""
+        return sum(len(d.lost) for d in self._grants)
 
 
 @dataclass(frozen=True)
