@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 
 from infra.catalog.findings import Finding, did_you_mean
 from infra.catalog.models import Catalog, Service, Team
+from infra.catalog.oncall_checks import check_on_call
 from infra.catalog.yamlsource import PathKey, SourceMap
 from infra.core.names import person_slug
 
@@ -26,6 +27,7 @@ def check_catalog(catalog: Catalog, source: SourceMap) -> list[Finding]:
         _okta_groups,
         _schedules,
         _escalations,
+        check_on_call,
         _service_keys,
         _service_references,
         _dependency_cycles,

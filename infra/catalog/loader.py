@@ -13,8 +13,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from infra.catalog import checks, models
+from infra.catalog.credentials import check_credentials
 from infra.catalog.findings import Finding, did_you_mean, has_errors, sort_findings
-from infra.catalog.yamlsource import PathKey, SourceMap, YamlError, read_yaml_bytes
+from infra.catalog.yamlsource import PathKey, SourceMap, YamlDocument, YamlError, read_yaml_bytes
 
 # pydantic's own error types, renamed to the catalog's codes.
 _CODES = {
@@ -75,6 +76,15 @@ def load_catalog_bytes(raw: bytes, name: str) -> LoadResult:
         document = read_yaml_bytes(raw, name)
     except YamlError as exc:
         return LoadResult(name, None, sort_findings(exc.findings))
+    result = _check_document(document, name)
+    # Credentials are looked for in the raw document, so they are found even where the model
+    # would reject the field, and reported alongside every other finding.
+    result.findings = check_credentials(result.findings, document.data, document.source)
+    return result
+
+
+def _check_document(document: YamlDocument, name: str) -> LoadResult:
+    """The model and the whole-catalog checks of a document that is valid YAML."""
     source = document.source
     if not isinstance(document.data, dict):
         from infra.catalog.findings import Position

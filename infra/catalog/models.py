@@ -128,7 +128,8 @@ class Rotation(_Model):
     start: Anchor = Field(
         description=(
             "The rotation's anchor: the date of a hand-off at which the first member's turn "
-            "begins. An instant with an offset is accepted too and read in the schedule's zone."
+            "begins. A date-time (local, or with an offset) is accepted too and must fall on a "
+            "hand-off. `teamcat keep-on-call` rewrites it when the members change."
         )
     )
     restrictions: list[Restriction] = Field(default_factory=list, max_length=50)

@@ -15,8 +15,12 @@ from typing import Annotated
 import typer
 
 from infra.catalog.loader import LoadResult, load_catalog
+from infra.cli import oncall as oncall_commands
 from infra.cli import output
+from infra.cli.diff import diff as diff_command
+from infra.cli.doctor import doctor as doctor_command
 from infra.cli.output import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_USAGE, LOGGER
+from infra.cli.policy import policy as policy_command
 
 app = typer.Typer(
     name="teamcat",
@@ -132,6 +136,12 @@ def schema() -> None:
     from infra.catalog.schema import catalog_schema
 
     sys.stdout.write(json.dumps(catalog_schema(), indent=2, sort_keys=True) + "\n")
+
+
+oncall_commands.register(app)
+app.command(name="diff")(diff_command)
+app.command(name="doctor")(doctor_command)
+app.command(name="policy")(policy_command)
 
 
 def _print_run_error(exc: Exception) -> None:

@@ -7,14 +7,19 @@ import textwrap
 from collections import Counter
 from pathlib import Path
 
+from infra.catalog.loader import load_catalog
+from infra.core.budget import ITEM_FIELDS, Usage, VendorBudget, estimate
+from infra.core.slices import Slice, SliceError, select_slice, slice_counts
 from infra.core.state import DesiredState
 from infra.program.offline import (
     Plan,
     PlannedResource,
     catalog_people,
+    catalog_stack_outputs,
     read_stack_config,
     run_offline,
 )
+from infra.program.settings import SettingsError, StackSettings, parse_settings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -45,13 +50,89 @@ def plan_catalog(catalog: str, stack: str) -> Plan:
 
     config, secrets = read_stack_config(stack_file(stack))
     config["teamcat:catalog"] = catalog
+    # Read the catalog once, for the offline lookups, the other stacks' outputs and the program.
+    loaded = load_catalog(catalog)
     return run_offline(
-        lambda: run(catalog),
-        people=catalog_people(catalog),
+        lambda: run(catalog, loaded),
+        people=catalog_people(loaded),
         stack=stack,
         config=config,
         secret_keys=secrets,
+        stack_outputs=catalog_stack_outputs(loaded),
     )
+
+
+def stack_settings(stack: str) -> StackSettings | None:
+    """The stack's teamcat settings as the program reads them; None when they are incomplete."""
+    config, _ = read_stack_config(stack_file(stack))
+    try:
+        return parse_settings(lambda key: config.get(f"teamcat:{key}"))
+    except SettingsError:
+        return None
+
+
+def plan_budget(plan: Plan, people: int) -> list[VendorBudget]:
+    """The API budget of `plan`; lookups page through `people` users."""
+    counts = Counter(r.type for r in plan.resources)
+    items: Counter[str] = Counter()
+    for resource in plan.resources:
+        listed = resource.inputs.get(ITEM_FIELDS.get(resource.type, ""))
+        if isinstance(listed, list):
+            items[resource.type] += len(listed)
+    lookups = Counter(i.token for i in plan.invokes)
+    return estimate(
+        [Usage(t, n, items[t]) for t, n in sorted(counts.items())],
+        [Usage(t, n, n * people) for t, n in sorted(lookups.items())],
+    )
+
+
+def render_budget(budgets: list[VendorBudget]) -> list[str]:
+    """The budget table: calls and minimum minutes of a first `pulumi up` and of a refresh."""
+    lines = [
+        "API budget (estimates, see docs/performance.md):",
+        f"  {'vendor':<10} {'up calls':>10} {'minutes':>8} {'refresh calls':>14} {'minutes':>8}"
+        "   slowest limit",
+    ]
+    for b in budgets:
+        limit = f"{b.binding.bucket}: {b.binding.per_minute}/min" if b.binding else ""
+        lines.append(
+            f"  {b.vendor:<10} {b.up_calls:>10,} {b.up_minutes:>8.1f} {b.refresh_calls:>14,} "
+            f"{b.refresh_minutes:>8.1f}   {limit}"
+        )
+    defaulted = {t for b in budgets for t in b.estimated_by_default}
+    if defaulted:
+        lines.append(
+            f"  {len(defaulted)} resource types without a specific estimate count 2 calls to "
+            "create and 1 to read"
+        )
+    return lines
+
+
+def render_slices(state: DesiredState, settings: StackSettings, stack: str) -> list[str]:
+    """Per-stack counts of a sliced organisation, and what this stack reads from the others."""
+    assert settings.slice is not None
+    try:
+        counts = slice_counts(state, settings.slices)
+        mine: Slice = select_slice(state, settings.slices, settings.slice)
+    except SliceError as exc:
+        return ["Slices: they do not fit the catalog:", *(f"  {p}" for p in exc.problems)]
+    lines = [
+        f"Slices (stack `{stack}` declares `{settings.slice}`):",
+        f"  {'slice':<20} {'teams':>6} {'services':>9}  stack",
+    ]
+    for spec in settings.slices:
+        teams, services = counts[spec.name]
+        marker = "*" if spec.name == settings.slice else " "
+        lines.append(f"  {spec.name:<18} {marker} {teams:>6} {services:>9}  {spec.stack}")
+    where = mine.elsewhere
+    summary = (
+        f"cross-stack references: {where.count()} ({len(where.teams)} parent teams, "
+        f"{len(where.escalation_policies)} escalation policies, {len(where.services)} "
+        f"supporting services, {len(where.users)} users) from "
+        f"{', '.join(sorted(where.slices())) or 'no other slice'}"
+    )
+    lines.extend(textwrap.wrap(summary, width=96, initial_indent="  ", subsequent_indent="    "))
+    return lines
 
 
 def render_json(plan: Plan) -> str:
@@ -84,9 +165,20 @@ def render_summary(plan: Plan, state: DesiredState, catalog: str) -> list[str]:
     listed = ", ".join(f"{token} x{n}" for token, n in sorted(tokens.items())) or "none"
     lines.append(f"Lookups: {len(plan.invokes)} ({listed})")
     lines.append("")
+    settings = stack_settings(plan.stack)
+    shown = state
+    if settings is not None and settings.slice is not None:
+        lines.extend(render_slices(state, settings, plan.stack))
+        lines.append("")
+        try:
+            shown = select_slice(state, settings.slices, settings.slice).state
+        except SliceError:
+            shown = state
+    lines.extend(render_budget(plan_budget(plan, len(shown.people))))
+    lines.append("")
     lines.append("Teams:")
     by_team = attribute(plan.resources, state)
-    for key, team in state.teams.items():
+    for key, team in shown.teams.items():
         owned = by_team.get(key, [])
         services = sorted(s.key for s in state.services.values() if s.owner == key)
         lines.append(f"  {key} ({team.name}): {len(owned)} resources, {len(team.members)} members")

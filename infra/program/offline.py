@@ -8,10 +8,12 @@ ids that are plainly placeholders.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import inspect
 import json
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,7 +27,7 @@ from pulumi.runtime.settings import SETTINGS, set_root_resource
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
-from infra.catalog.loader import load_catalog
+from infra.catalog.loader import LoadResult, load_catalog
 from infra.core.names import person_slug
 
 REDACTED = "[secret]"
@@ -39,6 +41,7 @@ _COMPUTED: dict[str, dict[str, str]] = {
     "harness:platform/triggers:Triggers": {
         "webhookUrl": "https://placeholder.invalid/webhook/{name}"
     },
+    "harness:platform/token:Token": {"value": "placeholder-harness-api-key-{name}"},
 }
 
 
@@ -140,16 +143,31 @@ def read_stack_config(path: Path) -> tuple[dict[str, str], list[str]]:
     return config, secrets
 
 
+StackOutputs = Callable[[str], dict[str, Any]]
+_STACK_REFERENCE = "pulumi:pulumi:StackReference"
+
+
 class _Mocks(pulumi.runtime.Mocks):
-    def __init__(self, plan: Plan, people: Mapping[str, str]) -> None:
+    def __init__(
+        self, plan: Plan, people: Mapping[str, str], stack_outputs: StackOutputs | None = None
+    ) -> None:
         self.plan = plan
         self.people = people  # lower-cased e-mail -> name
+        self.stack_outputs = stack_outputs
 
     def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        if args.typ == _STACK_REFERENCE:
+            return self._stack_reference(args)
         state = dict(args.inputs)
         for output, template in _COMPUTED.get(args.typ, {}).items():
             state.setdefault(output, template.format(name=args.name))
         return f"placeholder-{args.name}", state
+
+    def _stack_reference(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        """Another stack's outputs (sharding), answered with placeholder ids offline."""
+        stack = str(args.inputs.get("name") or args.resource_id)
+        outputs = self.stack_outputs(stack) if self.stack_outputs else {}
+        return stack, {"name": stack, "outputs": outputs, "secretOutputNames": []}
 
     def call(
         self, args: pulumi_mocks.MockCallArgs
@@ -252,14 +270,16 @@ def run_offline(
     stack: str = "dev",
     config: Mapping[str, str] | None = None,
     secret_keys: list[str] | None = None,
+    stack_outputs: StackOutputs | None = None,
 ) -> Plan:
     """Run `program` on the mock runtime and return what it declared.
 
-    `people` (lower-cased e-mail to name) are the users the offline lookups know. Exceptions
+    `people` (lower-cased e-mail to name) are the users the offline lookups know;
+    `stack_outputs(stack)` answers a StackReference to another stack (sharding). Exceptions
     from the program (a `pulumi.RunError` for bad settings or a bad catalog) propagate unchanged.
     """
     plan = Plan(stack)
-    mocks = _Mocks(plan, people)
+    mocks = _Mocks(plan, people, stack_outputs)
     logger = logging.getLogger("teamcat.offline")
     logger.propagate = False
     collector = _LogCollector(plan)
@@ -277,7 +297,8 @@ def run_offline(
         monitor=_RecordingMonitor(mocks),
     )
     try:
-        _sync_await(run_pulumi_func(lambda: _run(program)))
+        with _collecting_rarely():
+            _sync_await(run_pulumi_func(lambda: _run(program)))
     finally:
         logger.removeHandler(collector)
     plan.resources.sort(key=lambda r: (r.type, r.name))
@@ -285,12 +306,60 @@ def run_offline(
     return plan
 
 
-def catalog_people(catalog_path: str) -> dict[str, str]:
-    """The people of a catalog file, for the offline lookups; empty when it does not load."""
-    loaded = load_catalog(catalog_path)
+@contextlib.contextmanager
+def _collecting_rarely() -> Iterator[None]:
+    """Run with the cyclic garbage collector mostly idle, as it was before afterwards.
+
+    The mock runtime allocates millions of small objects (outputs, futures, tasks) that nearly
+    all stay alive until the run ends, so at the default thresholds the collector scans the
+    growing heap again and again for little garbage: 40% of a 5,000-resource plan, and a share
+    that grows with the plan (docs/performance.md). Objects from before the run (the catalog,
+    the modules) are frozen out of the scans; young collections wait for 50,000 allocations.
+    """
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
+
+
+def catalog_people(catalog_path: str | LoadResult) -> dict[str, str]:
+    """The people of a catalog (a file, or one already read) for the offline lookups.
+
+    Empty when the catalog does not load.
+    """
+    loaded = load_catalog(catalog_path) if isinstance(catalog_path, str) else catalog_path
     if loaded.catalog is None:
         return {}
     return {p.email.lower(): p.name for p in loaded.catalog.people}
+
+
+def catalog_stack_outputs(loaded: LoadResult) -> StackOutputs:
+    """Offline outputs of the other stacks of a sliced organisation (docs/sharding.md).
+
+    A placeholder id for every team, escalation policy, service and person of the catalog,
+    under the output names those stacks export.
+    """
+    catalog = loaded.catalog
+    teams = sorted(t.key for t in catalog.teams) if catalog else []
+    services = sorted(s.key for s in catalog.services) if catalog else []
+    people = sorted(p.email.lower() for p in catalog.people) if catalog else []
+
+    def outputs(stack: str) -> dict[str, Any]:
+        def ids(kind: str, keys: list[str]) -> dict[str, str]:
+            return {key: f"placeholder-{stack}-{kind}-{key}" for key in keys}
+
+        return {
+            "pagerdutyTeamIds": ids("pd-team", teams),
+            "pagerdutyEscalationPolicyIds": ids("pd-escalation", teams),
+            "pagerdutyServiceIds": ids("pd-service", services),
+            "pagerdutyUserIds": ids("pd-user", people),
+        }
+
+    return outputs
 
 
 def _run(program: Callable[[], object]) -> None:

@@ -44,6 +44,15 @@ class PagerDutyService:
 
 
 @dataclass
+class ElsewhereIds:
+    """Ids that other stacks of a sliced organisation declare (docs/sharding.md), by key."""
+
+    teams: dict[str, pulumi.Input[str]] = field(default_factory=dict)
+    escalation_policies: dict[str, pulumi.Input[str]] = field(default_factory=dict)
+    services: dict[str, pulumi.Input[str]] = field(default_factory=dict)
+
+
+@dataclass
 class PagerDutyDeclared:
     teams: dict[str, PagerDutyTeam]
     services: dict[str, PagerDutyService]
@@ -65,14 +74,19 @@ def declare_users(state: DesiredState) -> dict[str, pulumi.Output[str]]:
 
 
 def declare_pagerduty(
-    state: DesiredState, user_ids: dict[str, pulumi.Input[str]]
+    state: DesiredState,
+    user_ids: dict[str, pulumi.Input[str]],
+    elsewhere: ElsewhereIds | None = None,
 ) -> PagerDutyDeclared:
     """Declare every team's and service's PagerDuty resources."""
+    elsewhere = elsewhere or ElsewhereIds()
     teams: dict[str, PagerDutyTeam] = {}
     for key in _parents_first(state):
-        teams[key] = _declare_team(state.teams[key], teams, user_ids)
-    services = {key: _declare_service(service, teams) for key, service in state.services.items()}
-    _declare_dependencies(state, services)
+        teams[key] = _declare_team(state.teams[key], teams, user_ids, elsewhere)
+    services = {
+        key: _declare_service(service, teams, elsewhere) for key, service in state.services.items()
+    }
+    _declare_dependencies(state, services, elsewhere)
     return PagerDutyDeclared(teams, services)
 
 
@@ -83,7 +97,7 @@ def _parents_first(state: DesiredState) -> list[str]:
         if key in ordered:
             return
         parent = state.teams[key].parent
-        if parent is not None:
+        if parent is not None and parent in state.teams:  # else declared by another stack
             visit(parent)
         ordered.append(key)
 
@@ -93,13 +107,20 @@ def _parents_first(state: DesiredState) -> list[str]:
 
 
 def _declare_team(
-    team: TeamState, declared: dict[str, PagerDutyTeam], user_ids: dict[str, pulumi.Input[str]]
+    team: TeamState,
+    declared: dict[str, PagerDutyTeam],
+    user_ids: dict[str, pulumi.Input[str]],
+    elsewhere: ElsewhereIds,
 ) -> PagerDutyTeam:
+    parent: pulumi.Input[str] | None = None
+    if team.parent is not None:
+        known = declared.get(team.parent)
+        parent = known.team.id if known else elsewhere.teams[team.parent]
     pd_team = pagerduty.Team(
         resource_name("pd-team", team.key),
         name=team.name,
         description=team.description or f"{team.name} (managed by teamcat)",
-        parent=declared[team.parent].team.id if team.parent else None,
+        parent=parent,
         opts=renamed("pd-team", team.renamed_from),
     )
     for email, role in team.members:
@@ -188,14 +209,21 @@ def _declare_escalation(
     )
 
 
-def _declare_service(service: ServiceState, teams: dict[str, PagerDutyTeam]) -> PagerDutyService:
-    policy = teams[service.policy_team].escalation_policy
-    assert policy is not None, "checked by the catalog: the paging team has a policy"
+def _declare_service(
+    service: ServiceState, teams: dict[str, PagerDutyTeam], elsewhere: ElsewhereIds
+) -> PagerDutyService:
+    policy_id: pulumi.Input[str]
+    if service.policy_team in teams:
+        policy = teams[service.policy_team].escalation_policy
+        assert policy is not None, "checked by the catalog: the paging team has a policy"
+        policy_id = policy.id
+    else:
+        policy_id = elsewhere.escalation_policies[service.policy_team]
     pd_service = pagerduty.Service(
         resource_name("pd-service", service.key),
         name=service.name,
         description=service.description or f"{service.name} (owned by {service.owner})",
-        escalation_policy=policy.id,
+        escalation_policy=policy_id,
         alert_creation="create_alerts_and_incidents",
         incident_urgency_rule=pagerduty.ServiceIncidentUrgencyRuleArgs(
             type="constant", urgency=service.urgency
@@ -217,9 +245,14 @@ def _declare_service(service: ServiceState, teams: dict[str, PagerDutyTeam]) -> 
     return PagerDutyService(pd_service, integration)
 
 
-def _declare_dependencies(state: DesiredState, services: dict[str, PagerDutyService]) -> None:
+def _declare_dependencies(
+    state: DesiredState, services: dict[str, PagerDutyService], elsewhere: ElsewhereIds
+) -> None:
     for key, service in state.services.items():
         for dependency in service.depends_on:
+            # A supporting service of another slice is read from the stack that declares it.
+            known = services.get(dependency)
+            supporting = known.service.id if known else elsewhere.services[dependency]
             pagerduty.ServiceDependency(
                 resource_name("pd-depends", key, "on", dependency),
                 dependency=pagerduty.ServiceDependencyDependencyArgs(
@@ -230,7 +263,7 @@ def _declare_dependencies(state: DesiredState, services: dict[str, PagerDutyServ
                     ],
                     supporting_services=[
                         pagerduty.ServiceDependencyDependencySupportingServiceArgs(
-                            id=services[dependency].service.id, type="service"
+                            id=supporting, type="service"
                         )
                     ],
                 ),

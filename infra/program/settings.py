@@ -11,8 +11,12 @@ from dataclasses import dataclass
 
 import pulumi
 
+from infra.core.slices import SliceSpec, slice_settings
+
 PROVIDERS = ("okta", "pagerduty", "harness")
 PAGERDUTY_USER_MODES = ("scim", "managed")
+PAGERDUTY_REGIONS = ("us", "eu")
+DEFAULT_VAULT_PATH = "teamcat/pagerduty/{service}#routing_key"
 
 
 class SettingsError(pulumi.RunError):
@@ -30,6 +34,18 @@ class StackSettings:
     harness_sso_display_name: str | None
     harness_secret_manager: str
     pagerduty_users: str
+    # The handshake (docs/handshake.md); the ids are required only when an incident action
+    # needs them, so the handshake module reports them, not parse_settings.
+    harness_account_id: str | None = None
+    harness_vault_connector: str | None = None
+    harness_vault_path: str = DEFAULT_VAULT_PATH
+    pagerduty_region: str = "us"
+    pagerduty_webhook_action: str | None = None
+    pagerduty_webhook_connection: str | None = None
+    trigger_key_generation: str = "1"
+    # Sharding (docs/sharding.md): the slice this stack declares, and every slice's definition.
+    slice: str | None = None
+    slices: tuple[SliceSpec, ...] = ()
 
     def enabled(self, provider: str) -> bool:
         return provider in self.providers
@@ -52,6 +68,8 @@ def parse_settings(get: Callable[[str], str | None]) -> StackSettings:
             "by Okta) or `managed` (teamcat declares them): "
             "pulumi config set teamcat:pagerdutyUsers scim"
         )
+    problems += _handshake_problems(get)
+    slice_name, slices = slice_settings(get("slice"), get("slices"), problems)
     required = []
     if "okta" in providers:
         required += [
@@ -80,7 +98,40 @@ def parse_settings(get: Callable[[str], str | None]) -> StackSettings:
         harness_sso_display_name=get("harnessSsoDisplayName"),
         harness_secret_manager=get("harnessSecretManager") or "harnessSecretManager",
         pagerduty_users=pagerduty_users,
+        harness_account_id=get("harnessAccountId"),
+        harness_vault_connector=get("harnessVaultConnector"),
+        harness_vault_path=get("harnessVaultPath") or DEFAULT_VAULT_PATH,
+        pagerduty_region=get("pagerdutyRegion") or "us",
+        pagerduty_webhook_action=get("pagerdutyWebhookAction"),
+        pagerduty_webhook_connection=get("pagerdutyWebhookConnection"),
+        trigger_key_generation=get("triggerKeyGeneration") or "1",
+        slice=slice_name,
+        slices=slices,
     )
+
+
+def _handshake_problems(get: Callable[[str], str | None]) -> list[str]:
+    problems = []
+    region = get("pagerdutyRegion") or "us"
+    if region not in PAGERDUTY_REGIONS:
+        problems.append(
+            f"teamcat:pagerdutyRegion is `{region}`; use `us` or `eu` (the service region of "
+            "the PagerDuty account): pulumi config set teamcat:pagerdutyRegion us"
+        )
+    path = get("harnessVaultPath")
+    if path is not None and "{service}" not in path:
+        problems.append(
+            f"teamcat:harnessVaultPath is `{path}`, which has no `{{service}}`, so every "
+            "service would share one routing key: "
+            f'pulumi config set teamcat:harnessVaultPath "{DEFAULT_VAULT_PATH}"'
+        )
+    generation = get("triggerKeyGeneration") or "1"
+    if not generation.isascii() or not generation.isalnum():
+        problems.append(
+            f"teamcat:triggerKeyGeneration is `{generation}`; use letters and digits only: "
+            "pulumi config set teamcat:triggerKeyGeneration 2"
+        )
+    return problems
 
 
 def _providers(raw: str | None, problems: list[str]) -> tuple[str, ...]:
