@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from infra.catalog import checks, models
 from infra.catalog.credentials import check_credentials
-from infra.catalog.findings import Finding, did_you_mean, has_errors, sort_findings
+from infra.catalog.findings import Finding, Position, did_you_mean, has_errors, sort_findings
 from infra.catalog.yamlsource import PathKey, SourceMap, YamlDocument, YamlError, read_yaml_bytes
 
 # pydantic's own error types, renamed to the catalog's codes.
@@ -57,8 +57,6 @@ def load_catalog(path: Path | str, display: str | None = None) -> LoadResult:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        from infra.catalog.findings import Position
-
         reason = exc.strerror or str(exc)
         finding = Finding(
             "unreadable-file",
@@ -87,8 +85,6 @@ def _check_document(document: YamlDocument, name: str) -> LoadResult:
     """The model and the whole-catalog checks of a document that is valid YAML."""
     source = document.source
     if not isinstance(document.data, dict):
-        from infra.catalog.findings import Position
-
         finding = Finding(
             "not-a-mapping",
             "the catalog must be a mapping with `version`, `people`, `teams` and `services`",
@@ -100,13 +96,68 @@ def _check_document(document: YamlDocument, name: str) -> LoadResult:
         catalog = models.Catalog.model_validate(document.data)
     except ValidationError as exc:
         findings = _schema_findings(exc, source, document.data)
+        findings += _salvaged_findings(exc, document)
         return LoadResult(name, None, sort_findings(findings), source)
     findings = checks.check_catalog(catalog, source)
     return LoadResult(name, catalog, sort_findings(findings), source)
 
 
+_ENTRY_MODELS: dict[str, type[BaseModel]] = {
+    "people": models.Person,
+    "teams": models.Team,
+    "services": models.Service,
+}
+
+
+def _salvaged_findings(error: ValidationError, document: YamlDocument) -> list[Finding]:
+    """Reference checks over the entries that passed their own schema checks.
+
+    So that one mistyped field does not hide every unknown owner or duplicate address, the
+    entries of `people`, `teams` and `services` that are valid on their own are checked
+    together. When a list itself is malformed there is nothing to salvage.
+    """
+    data = document.data
+    bad: dict[str, set[int]] = {field: set() for field in _ENTRY_MODELS}
+    for item in error.errors(include_url=False):
+        loc = item["loc"]
+        if loc and loc[0] in bad:
+            if len(loc) < 2 or not isinstance(loc[1], int):
+                return []
+            bad[str(loc[0])].add(loc[1])
+    kept: dict[str, list[Any]] = {}
+    index_map: dict[str, list[int]] = {}
+    for list_name, model in _ENTRY_MODELS.items():
+        entries = data.get(list_name) or []
+        if not isinstance(entries, list):
+            return []
+        good = [i for i in range(len(entries)) if i not in bad[list_name]]
+        kept[list_name] = [model.model_validate(entries[i]) for i in good]
+        index_map[list_name] = good
+    partial = models.Catalog.model_construct(
+        version=1, people=kept["people"], teams=kept["teams"], services=kept["services"]
+    )
+    shifted = _ShiftedSource(document.source, index_map)
+    incomplete = frozenset(name for name, indices in bad.items() if indices)
+    return checks.check_catalog(partial, shifted, incomplete)
+
+
+class _ShiftedSource(SourceMap):
+    """The document's source map seen through the salvaged lists' indices."""
+
+    def __init__(self, source: SourceMap, index_map: dict[str, list[int]]) -> None:
+        super().__init__(source.file, source.values, source.keys)
+        self._index_map = index_map
+
+    def at(self, path: PathKey, *, key: bool = False) -> Position:
+        if len(path) >= 2 and path[0] in self._index_map and isinstance(path[1], int):
+            original = self._index_map[str(path[0])]
+            if path[1] < len(original):
+                path = (path[0], original[path[1]], *path[2:])
+        return super().at(path, key=key)
+
+
 def _schema_findings(error: ValidationError, source: SourceMap, data: Any) -> list[Finding]:
-    findings = []
+    located: list[tuple[str, PathKey, Finding]] = []
     for item in error.errors(include_url=False):
         kind = item["type"]
         path = _data_path(item["loc"], data, missing=kind == "missing")
@@ -115,8 +166,28 @@ def _schema_findings(error: ValidationError, source: SourceMap, data: Any) -> li
         at_key = kind in ("extra_forbidden",)
         where = source.at(path, key=at_key)
         message = _message(item, _describe(path, data))
-        findings.append(Finding(code, message, where, _hint(kind, path, item.get("input"))))
-    return findings
+        located.append(
+            (kind, path, Finding(code, message, where, _hint(kind, path, item.get("input"))))
+        )
+    return _without_misspelled_twins(located)
+
+
+def _without_misspelled_twins(located: list[tuple[str, PathKey, Finding]]) -> list[Finding]:
+    """Drop `missing-field` where an unknown sibling is its near miss (`timezone`, `time_zone`).
+
+    The unknown field's finding already says "did you mean `time_zone`?"; a second finding that
+    `time_zone` is missing would report one typo twice.
+    """
+    suggested = {
+        (path[:-1], finding.hint.split("`")[1])
+        for kind, path, finding in located
+        if kind == "extra_forbidden" and finding.hint and finding.hint.startswith("did you mean")
+    }
+    return [
+        finding
+        for kind, path, finding in located
+        if not (kind == "missing" and (path[:-1], path[-1]) in suggested)
+    ]
 
 
 def _data_path(loc: tuple[int | str, ...], data: Any, *, missing: bool) -> PathKey:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,9 +19,17 @@ EXIT_USAGE = 2
 EXIT_INTERNAL = 70
 
 
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        # A reader that stops early (`teamcat plan | head`) is not an error of the command.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise SystemExit(EXIT_OK)
+
+
 def stdout() -> Console:
     """A console for results: colour on a terminal, plain text in CI logs and pipes."""
-    return Console(file=sys.stdout, highlight=False, soft_wrap=not sys.stdout.isatty())
+    return _Console(file=sys.stdout, highlight=False, soft_wrap=not sys.stdout.isatty())
 
 
 def stderr() -> Console:

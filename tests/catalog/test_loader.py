@@ -281,3 +281,38 @@ def test_an_explicit_timestamp_tag_on_text_is_a_finding_not_a_crash() -> None:
 
     assert not result.ok
     assert [(f.position.line, f.position.col) for f in result.findings] == [(42, 11)]
+
+
+# --- findings behind a schema error ---------------------------------------------------------
+
+
+def test_a_field_typo_does_not_hide_reference_and_duplicate_findings() -> None:
+    text = _edited(
+        MINIMAL,
+        ("    time_zone: America/New_York\n", "    timezone: America/New_York\n"),
+        ("    owner: core\n", "    owner: cor\n"),
+        (
+            "teams:\n",
+            "  - email: ADA@example.com\n    name: Ada Again\n    time_zone: UTC\nteams:\n",
+        ),
+    )
+
+    result = _load_text(text)
+
+    assert _triples(result.findings) == [
+        ("unknown-field", 9, 5),
+        ("duplicate-email", 10, 12),
+        ("unknown-owner", 46, 12),
+    ]
+    assert result.findings[0].hint == "did you mean `time_zone`?"
+
+
+def test_references_into_a_list_with_a_rejected_entry_are_not_called_unknown() -> None:
+    text = _edited(
+        MINIMAL,
+        ("  - email: bo@example.com\n    name", "  - email: bo(at)example.com\n    name"),
+    )
+
+    result = _load_text(text)
+
+    assert _codes(result) == ["bad-email"]

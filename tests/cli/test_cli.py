@@ -76,3 +76,21 @@ def test_schema_is_json_schema_forbidding_unknown_fields() -> None:
     assert result.returncode == 0
     assert schema["additionalProperties"] is False
     assert schema["$defs"]["Team"]["additionalProperties"] is False
+
+
+def test_a_reader_that_stops_early_is_not_an_error() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "infra.cli", "plan", str(MINIMAL)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # before the command has written anything: every write fails
+
+    code = process.wait(timeout=120)
+    errors = process.stderr.read().decode()
+    process.stderr.close()
+
+    assert code == 0, errors
+    assert "Traceback" not in errors
