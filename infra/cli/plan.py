@@ -160,6 +160,7 @@ def render_summary(plan: Plan, state: DesiredState, catalog: str) -> list[str]:
             if p == provider:
                 lines.append(f"    {kind:<34} {number:>5}")
     lines.append(f"  total {len(plan.resources)} resources")
+    lines.extend(_safety_lines(plan))
     lines.append("")
     tokens = Counter(i.token for i in plan.invokes)
     listed = ", ".join(f"{token} x{n}" for token, n in sorted(tokens.items())) or "none"
@@ -193,6 +194,20 @@ def render_summary(plan: Plan, state: DesiredState, catalog: str) -> list[str]:
         lines.append("")
         lines.append("Warnings:")
         lines.extend(f"  {w}" for w in plan.warnings)
+    return lines
+
+
+def _safety_lines(plan: Plan) -> list[str]:
+    """How many resources are protected, and which carry aliases from a key rename."""
+    protected = sum(1 for r in plan.resources if r.protect)
+    lines = [f"  protected from deletion: {protected}"]
+    renamed = [r for r in plan.resources if r.aliases]
+    if renamed:
+        lines.append(f"  renamed, kept through aliases: {len(renamed)}")
+        for resource in renamed[:10]:
+            lines.append(f"    {resource.name} (was {', '.join(resource.aliases)})")
+        if len(renamed) > 10:
+            lines.append(f"    and {len(renamed) - 10} more")
     return lines
 
 

@@ -94,3 +94,20 @@ def test_a_reader_that_stops_early_is_not_an_error() -> None:
 
     assert code == 0, errors
     assert "Traceback" not in errors
+
+
+def test_plan_summary_shows_protection_and_renames(tmp_path: Path) -> None:
+    text = MINIMAL.read_text(encoding="utf-8")
+    renamed = tmp_path / "renamed.yaml"
+    renamed.write_text(
+        text.replace("  - key: core\n", "  - key: base\n    renamed_from: [core]\n").replace(
+            "owner: core", "owner: base"
+        ),
+        encoding="utf-8",
+    )
+
+    result = teamcat("plan", str(renamed))
+
+    assert result.returncode == 0, result.stderr
+    assert "  protected from deletion: 3\n" in result.stdout
+    assert "    pd-team-base (was pd-team-core)\n" in result.stdout
