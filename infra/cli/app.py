@@ -47,10 +47,24 @@ StackOpt = Annotated[
 ]
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        output.stdout().print(f"teamcat {version('teamcat')}", markup=False)
+        raise typer.Exit(0)
+
+
 @app.callback()
 def _main(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Show debug logs and tracebacks.")
+    ] = False,
+    _version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", callback=_print_version, is_eager=True
+        ),
     ] = False,
 ) -> None:
     output.configure_logging(verbose)

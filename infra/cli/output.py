@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TextIO
 
 from rich.console import Console
 
@@ -27,13 +28,18 @@ class _Console(Console):
         raise SystemExit(EXIT_OK)
 
 
+def _soft(stream: TextIO | None) -> bool:
+    # Not a terminal (a CI log, a pipe, or a closed stream): never wrap, keep lines whole.
+    return stream is None or not stream.isatty()
+
+
 def stdout() -> Console:
     """A console for results: colour on a terminal, plain text in CI logs and pipes."""
-    return _Console(file=sys.stdout, highlight=False, soft_wrap=not sys.stdout.isatty())
+    return _Console(file=sys.stdout, highlight=False, emoji=False, soft_wrap=_soft(sys.stdout))
 
 
 def stderr() -> Console:
-    return Console(file=sys.stderr, highlight=False, soft_wrap=not sys.stderr.isatty())
+    return Console(file=sys.stderr, highlight=False, emoji=False, soft_wrap=_soft(sys.stderr))
 
 
 def configure_logging(verbose: bool) -> None:

@@ -184,10 +184,10 @@ def render_summary(plan: Plan, state: DesiredState, catalog: str) -> list[str]:
         services = sorted(s.key for s in state.services.values() if s.owner == key)
         lines.append(f"  {key} ({team.name}): {len(owned)} resources, {len(team.members)} members")
         kinds = Counter(short_type(r.type) for r in owned)
-        listed = ", ".join(f"{kind} x{n}" for kind, n in sorted(kinds.items()))
-        lines.extend(
-            textwrap.wrap(listed, width=96, initial_indent="    ", subsequent_indent="    ")
-        )
+        # Non-breaking spaces keep each "Kind xN" on one line when the list wraps.
+        listed = ", ".join(f"{kind}\u00a0x{n}" for kind, n in sorted(kinds.items()))
+        wrapped = textwrap.wrap(listed, width=96, initial_indent="    ", subsequent_indent="    ")
+        lines.extend(line.replace("\u00a0", " ") for line in wrapped)
         if services:
             lines.append(f"    services: {', '.join(services)}")
     if plan.warnings:

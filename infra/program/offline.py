@@ -20,7 +20,6 @@ from typing import Any
 
 import pulumi
 import pulumi.runtime
-import yaml
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
 from pulumi.runtime.settings import SETTINGS, set_root_resource
@@ -28,6 +27,7 @@ from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 from infra.catalog.loader import LoadResult, load_catalog
+from infra.catalog.yamlsource import YamlError, read_yaml_file
 from infra.core.names import person_slug
 
 REDACTED = "[secret]"
@@ -127,12 +127,36 @@ def _secret_paths(value: Any, prefix: str) -> list[str]:
     return []
 
 
+def _display(path: Path) -> str:
+    """`path` relative to the working directory when it is below it, for messages."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+class StackConfigError(pulumi.RunError):
+    """A stack settings file cannot be read; the message names the place."""
+
+
 def read_stack_config(path: Path) -> tuple[dict[str, str], list[str]]:
     """A stack file's config as the engine would pass it, secrets replaced by placeholders."""
-    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    try:
+        document = read_yaml_file(path, _display(path))
+    except YamlError as exc:
+        raise StackConfigError(
+            "the stack settings cannot be read:\n" + "\n".join(f.render() for f in exc.findings)
+        ) from None
+    data = document.data if isinstance(document.data, dict) else None
+    if data is None or not isinstance(data.get("config") or {}, dict):
+        where = document.source.at(("config",) if data is not None else ())
+        raise StackConfigError(
+            f"{where}: the stack settings must be a mapping with a `config:` mapping of "
+            "`namespace:key: value` settings"
+        )
     config: dict[str, str] = {}
     secrets: list[str] = []
-    for key, value in (document.get("config") or {}).items():
+    for key, value in (data.get("config") or {}).items():
         if isinstance(value, dict) and "secure" in value:
             config[key] = f"placeholder-secret-{key.replace(':', '-')}"
             secrets.append(key)

@@ -20,7 +20,7 @@ DEFAULT_VAULT_PATH = "teamcat/pagerduty/{service}#routing_key"
 
 
 class SettingsError(pulumi.RunError):
-    """The stack's settings are incomplete; the message lists the commands that fix them."""
+    """The stack's settings are incomplete or wrong; the message lists the fixing commands."""
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def parse_settings(get: Callable[[str], str | None]) -> StackSettings:
                 f"teamcat:{key} is not set ({what}): pulumi config set teamcat:{key} <value>"
             )
     if problems:
-        raise SettingsError("the stack's settings are incomplete:\n  " + "\n  ".join(problems))
+        raise SettingsError("the stack's settings need attention:\n  " + "\n  ".join(problems))
     return StackSettings(
         catalog=get("catalog") or "catalog.yaml",
         providers=providers,

@@ -111,3 +111,26 @@ def test_plan_summary_shows_protection_and_renames(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "  protected from deletion: 3\n" in result.stdout
     assert "    pd-team-base (was pd-team-core)\n" in result.stdout
+
+
+def test_version_is_printed() -> None:
+    result = teamcat("--version")
+
+    assert result.returncode == 0
+    assert result.stdout.startswith("teamcat ")
+
+
+def test_an_unreadable_stack_file_is_a_located_error(tmp_path: Path) -> None:
+    (tmp_path / "stacks").mkdir()
+    (tmp_path / "stacks" / "Pulumi.broken.yaml").write_text("config:\n  teamcat:x: [1\n")
+    (tmp_path / "stacks" / "Pulumi.listed.yaml").write_text("config: [1, 2]\n")
+
+    broken = teamcat("plan", str(MINIMAL), "--stack", "broken", cwd=tmp_path)
+    listed = teamcat("plan", str(MINIMAL), "--stack", "listed", cwd=tmp_path)
+
+    assert broken.returncode == 1
+    assert "stacks/Pulumi.broken.yaml:3:1: yaml-syntax:" in broken.stderr
+    assert listed.returncode == 1
+    assert "stacks/Pulumi.listed.yaml:1:9: the stack settings must be a mapping" in listed.stderr
+    assert "namespace:key: value" in listed.stderr
+    assert "Traceback" not in broken.stderr + listed.stderr
