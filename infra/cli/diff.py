@@ -17,6 +17,7 @@ from infra.catalog.findings import Finding, Position
 from infra.catalog.loader import LoadResult, load_catalog_bytes
 from infra.cli import output
 from infra.cli.output import EXIT_FINDINGS, EXIT_USAGE
+from infra.core.layers import FIRST_YEAR, LAST_YEAR, parse_instant
 from infra.diff.compute import DEFAULT_THRESHOLD, compute_diff
 from infra.diff.model import AccessDiff
 from infra.diff.source import CatalogSource, SourceError, read_source
@@ -72,8 +73,9 @@ def diff(
         str | None,
         typer.Option(
             "--at",
-            help="The instant 'on call now' means, with an offset: 2026-03-04T12:00:00Z. "
-            "Default: now.",
+            metavar="TIME",
+            help="The instant 'on call now' means, with an offset: 2026-03-04T12:00:00Z, in "
+            f"the years {FIRST_YEAR}-{LAST_YEAR}. Default: now.",
             show_default=False,
         ),
     ] = None,
@@ -125,12 +127,9 @@ def _parse_at(value: str | None) -> dt.datetime:
     if value is None:
         return dt.datetime.now(dt.UTC)
     try:
-        instant = dt.datetime.fromisoformat(value)
-    except ValueError:
-        _usage_error(f"--at `{value}` is not an ISO 8601 instant such as 2026-03-04T12:00:00Z")
-    if instant.tzinfo is None or instant.utcoffset() is None:
-        _usage_error(f"--at `{value}` needs a UTC offset, such as Z or +01:00")
-    return instant
+        return parse_instant(value)
+    except ValueError as exc:
+        _usage_error(f"--at {exc}")
 
 
 def _load_both(base: str, head: str) -> tuple[LoadResult, LoadResult]:

@@ -10,20 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import subprocess
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
 import yaml
 
-from infra.catalog.findings import did_you_mean
+from infra.catalog.findings import Finding, Position, did_you_mean
 from infra.catalog.loader import LoadResult, load_catalog_bytes
 from infra.catalog.models import Catalog
 from infra.catalog.yamlsource import PathKey
 from infra.cli import output
 from infra.cli.output import EXIT_FINDINGS, EXIT_USAGE
-from infra.core.layers import UTC, zone_info
+from infra.core.layers import FIRST_YEAR, LAST_YEAR, UTC, parse_instant, zone_info
 from infra.core.oncall import (
     AnchorMove,
     OnCallChange,
@@ -31,19 +30,27 @@ from infra.core.oncall import (
     keep_on_call,
     on_call_changes,
     schedule_on_call,
+    skipped_turns,
 )
 from infra.core.state import DesiredState, resolve
+from infra.diff.source import SourceError, read_source
 
+# The YAML parser infra.catalog.yamlsource reads catalogs with (libyaml when installed), so
+# text `validate` accepts composes here too; the pure-Python one refuses a tab after `key:`.
+_COMPOSER: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # A node property (anchor or tag) in front of a scalar, with the blanks after it.
 _PROPERTY = re.compile(r"[&!]\S*\s+")
 
+AT_HELP = (
+    "The instant, ISO 8601 with an offset (2026-03-04T09:00:00+01:00 or ...Z), in the years "
+    f"{FIRST_YEAR}-{LAST_YEAR}. Default: now."
+)
 AtOpt = Annotated[
     str | None,
     typer.Option(
         "--at",
         metavar="TIME",
-        help="The instant, ISO 8601 with an offset (2026-03-04T09:00:00+01:00 or ...Z). "
-        "Default: now.",
+        help=AT_HELP,
         show_default=False,
     ),
 ]
@@ -55,20 +62,13 @@ def now() -> dt.datetime:
 
 
 def parse_at(text: str | None) -> dt.datetime:
-    """`--at` as an aware instant; a usage error when it has no offset or is not a time."""
+    """`--at` as an aware UTC instant; a usage error when it is not one teamcat supports."""
     if text is None or text == "now":
         return now()
     try:
-        instant = dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(
-            f"`{text}` is not an ISO 8601 time such as 2026-03-04T09:00:00Z", param_hint="--at"
-        ) from None
-    if instant.tzinfo is None:
-        raise typer.BadParameter(
-            f"`{text}` has no UTC offset; add `Z` or one such as `+01:00`", param_hint="--at"
-        )
-    return instant.astimezone(UTC)
+        return parse_instant(text)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--at") from None
 
 
 def oncall(
@@ -84,7 +84,8 @@ def oncall(
     """Show who is on call on every schedule, or whom one service pages.
 
     Computed from the catalog alone, the way PagerDuty decides: layers (rotations) with their
-    restrictions, the highest layer first. Exit 0, or 1 when the catalog has errors.
+    restrictions, the highest layer first. Exit 0; 1 when the catalog has errors; 2 for a bad
+    --at or an unknown --service.
     """
     from infra.cli.app import load_or_exit, report_findings
 
@@ -128,7 +129,8 @@ def keep_on_call_command(
     For each rotation whose members differ from BASE, rewrites its `start` in CATALOG so the
     turn in progress at --at stays with the same person (or, when that person left, goes to
     the next of the old order at once); hand-off times do not move. Prints each rewrite and
-    who the change puts on call instead. Exit 0; 1 with --check when a rewrite is needed.
+    who the change puts on call instead. Exit 0; 1 with --check when a rewrite is needed, or
+    when a catalog has errors or cannot be rewritten; 2 for a malformed BASE or --at.
     """
     from infra.cli.app import load_or_exit
 
@@ -142,7 +144,7 @@ def keep_on_call_command(
     moved = [m for m in moves if m.new_start is not None]
     edits = {_start_path(head.catalog, m): m.new_start for m in moved if m.new_start}
     raw = catalog.read_bytes()
-    new_text = rewrite_starts(raw.decode("utf-8-sig"), edits)
+    new_text = _rewritten(raw, edits, str(catalog))
     keys = {(m.team, m.schedule, m.rotation) for m in moved}
     final_state = _verified(new_text, str(catalog), (base_state, head_state), keys, instant)
 
@@ -184,6 +186,22 @@ def render_schedules(state: DesiredState, at: dt.datetime, catalog: str) -> list
     for row in rows:
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
         lines.append("  " + "  ".join([*cells, row[3]]).rstrip())
+    return lines + render_skipped_turns(state, at)
+
+
+def render_skipped_turns(state: DesiredState, at: dt.datetime) -> list[str]:
+    """A note for each turn in the coming year that a spring-forward clock change swallows."""
+    lines = []
+    for team_key, team in state.teams.items():
+        for schedule in team.schedules:
+            for rotation in schedule.rotations:
+                for wall, email in skipped_turns(rotation, schedule.time_zone, at):
+                    lines += [
+                        f"note: {team_key}/{schedule.key}, rotation `{rotation.name}`: the turn of "
+                        f"{email} at {wall:%Y-%m-%d %H:%M} {schedule.time_zone}",
+                        "  falls in the time the clocks skip and lasts 0 min: PagerDuty passes "
+                        "over them silently",
+                    ]
     return lines
 
 
@@ -278,8 +296,7 @@ def _outcome(move: AnchorMove) -> list[str]:
 def _load_base(spec: str) -> LoadResult:
     from infra.cli.app import report_findings
 
-    raw = _read_source(spec)
-    result = load_catalog_bytes(raw, spec)
+    result = load_catalog_bytes(_read_base(spec), spec)
     if not result.ok:
         report_findings(result)
         output.stderr().print(f"teamcat: error: the base catalog {spec} has errors", markup=False)
@@ -287,18 +304,17 @@ def _load_base(spec: str) -> LoadResult:
     return result
 
 
-def _read_source(spec: str) -> bytes:
-    """A catalog's bytes from a file, or from git when `spec` is `REV:PATH`."""
-    path = Path(spec)
-    if path.is_file():
-        return path.read_bytes()
-    if ":" not in spec:
-        _usage_error(f"no file {spec}; give a file or REV:PATH, such as main:catalog.yaml")
-    completed = subprocess.run(["git", "show", spec], capture_output=True, check=False, timeout=60)
-    if completed.returncode != 0:
-        reason = completed.stderr.decode("utf-8", "replace").strip().splitlines()
-        _usage_error(f"cannot read {spec} from git: {reason[-1] if reason else 'unknown error'}")
-    return completed.stdout
+def _read_base(spec: str) -> bytes:
+    """BASE's bytes through the reader `diff` uses, so a `REV:path` is checked the same way."""
+    try:
+        return read_source(spec).content
+    except SourceError as problem:
+        if problem.usage:
+            hint = f"\n    hint: {problem.hint}" if problem.hint else ""
+            _usage_error(f"{problem.message}{hint}")
+        finding = Finding("unreadable-file", problem.message, Position(spec, 1, 1), problem.hint)
+        output.stderr().print(finding.render(), markup=False, highlight=False)
+        raise typer.Exit(EXIT_FINDINGS) from None
 
 
 def _usage_error(message: str) -> NoReturn:
@@ -329,17 +345,28 @@ def rewrite_starts(text: str, edits: dict[PathKey, dt.date | dt.datetime]) -> st
     """`text` with the scalar at each path replaced by the new value, everything else kept."""
     if not edits:
         return text
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    root = yaml.compose(text, Loader=_COMPOSER)
     assert root is not None, "the text loaded as a catalog, so it is not empty"
     spans = []
     for path, value in edits.items():
         node = _node_at(root, path)
         quote = node.style if node.style in ("'", '"') else ""
         start = _value_start(text, node.start_mark.index)
-        spans.append((start, node.end_mark.index, f"{quote}{_yaml_value(value)}{quote}"))
+        # A block scalar (`>-`) ends after its line break, which must stay.
+        end = start + len(text[start : node.end_mark.index].rstrip())
+        spans.append((start, end, f"{quote}{_yaml_value(value)}{quote}"))
     for start, end, replacement in sorted(spans, reverse=True):
         text = text[:start] + replacement + text[end:]
     return text
+
+
+def _rewritten(raw: bytes, edits: dict[PathKey, dt.date | dt.datetime], name: str) -> str:
+    """The catalog's text with the new starts; one line, never the source text, on failure."""
+    try:
+        return rewrite_starts(raw.decode("utf-8-sig"), edits)
+    except (UnicodeDecodeError, yaml.YAMLError, KeyError) as exc:
+        # The parser's message quotes the source line, which may hold a secret in a comment.
+        _input_error(f"cannot rewrite {name} ({type(exc).__name__}); nothing was written")
 
 
 def _value_start(text: str, index: int) -> int:
@@ -376,7 +403,11 @@ def _verified(
     base, head = states
     result = load_catalog_bytes(text.encode("utf-8"), name)
     if result.catalog is None or not result.ok:
-        _input_error(f"the rewritten {name} does not load; nothing was written")
+        first = next(f for f in result.findings if f.severity == "error")
+        _input_error(
+            f"the rewritten {name} does not load ({first.position}: {first.code}); "
+            "nothing was written"
+        )
     assert result.catalog is not None
     state = resolve(result.catalog)
     before, after = _starts(head), _starts(state)

@@ -38,8 +38,11 @@ class Gaps:
 
     @property
     def hours(self) -> str:
-        """The total as `16 h` or `16.5 h`."""
-        return f"{self.minutes / 60:g} h"
+        """The total as `16 h`, `163 h 20 min` or `1 min`."""
+        hours, minutes = divmod(self.minutes, 60)
+        parts = [f"{hours} h"] if hours else []
+        parts += [f"{minutes} min"] if minutes or not hours else []
+        return " ".join(parts)
 
     def describe(self, limit: int = 6) -> str:
         """The windows as `Mon 17:00-Tue 09:00, Sat 00:00-Mon 00:00`, at most `limit` of them."""

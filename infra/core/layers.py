@@ -23,6 +23,10 @@ from zoneinfo import ZoneInfo
 from infra.catalog.fields import clock_minutes
 
 UTC = dt.UTC
+# The instants the commands accept: wide enough for any real schedule, and far enough inside
+# Python's years 1-9999 that the date arithmetic around an instant (weeks of restriction
+# windows, turns of up to a year) cannot overflow.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 @cache
@@ -146,6 +150,34 @@ def anchor_value(instant: dt.datetime, handoff: str, time_zone: str) -> dt.date 
         if virtual_start(candidate, handoff, time_zone) == instant:
             return candidate
     raise ValueError(f"{instant} is not at a whole minute")
+
+
+def parse_instant(text: str) -> dt.datetime:
+    """An ISO 8601 time with a UTC offset, in UTC, in the years FIRST_YEAR..LAST_YEAR.
+
+    ValueError says, after the quoted text, what is wrong with it.
+    """
+    try:
+        instant = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(
+            f"`{text}` is not an ISO 8601 instant such as 2026-03-04T12:00:00Z"
+        ) from None
+    if instant.tzinfo is None or instant.utcoffset() is None:
+        raise ValueError(f"`{text}` needs a UTC offset, such as Z or +01:00")
+    utc = supported_utc(instant)
+    if utc is None:
+        raise ValueError(f"`{text}` is outside the years {FIRST_YEAR}-{LAST_YEAR} (UTC)")
+    return utc
+
+
+def supported_utc(instant: dt.datetime) -> dt.datetime | None:
+    """The aware `instant` in UTC, or None when it is outside FIRST_YEAR..LAST_YEAR."""
+    try:
+        utc = instant.astimezone(UTC)
+    except OverflowError:
+        return None
+    return utc if FIRST_YEAR <= utc.year <= LAST_YEAR else None
 
 
 def format_instant(instant: dt.datetime) -> str:

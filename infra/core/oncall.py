@@ -19,7 +19,17 @@ from zoneinfo import ZoneInfo
 
 from infra.catalog.fields import clock_minutes
 from infra.catalog.models import WEEKDAYS
-from infra.core.layers import Cadence, anchor_value, cadence, localize, wall_time, zone_info
+from infra.core.layers import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    Cadence,
+    anchor_value,
+    cadence,
+    localize,
+    supported_utc,
+    wall_time,
+    zone_info,
+)
 from infra.core.state import (
     DesiredState,
     RestrictionState,
@@ -119,6 +129,42 @@ def layer_on_call(rotation: RotationState, time_zone: str, at: dt.datetime) -> s
     if not in_restrictions(rotation, zone_info(time_zone), at):
         return None
     return rotation.members[turns.turn_at(at) % len(rotation.members)]
+
+
+def skipped_turns(
+    rotation: RotationState, time_zone: str, since: dt.datetime, days: int = 366
+) -> list[tuple[dt.datetime, str]]:
+    """The turns in the `days` after `since` that last no time at all, with their member.
+
+    A turn that would begin at a local time the spring-forward change skips begins at the
+    same instant as the next one (see `localize`), so in a 1-hour rotation that member is
+    passed over without a word from PagerDuty. Returns each such turn's local start time.
+    """
+    _require_aware(since)
+    zone = zone_info(time_zone)
+    turns = rotation_cadence(rotation, time_zone)
+    skipped = []
+    for day in _clock_change_days(zone, wall_time(since, zone).date(), days):
+        until = localize(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()), zone)
+        dawn = localize(dt.datetime.combine(day, dt.time()), zone)
+        if supported_utc(until) is None:
+            break
+        for turn in range(turns.turn_at(dawn), turns.turn_at(until) + 1):
+            begins = turns.handoff(turn)
+            if begins == turns.handoff(turn + 1) and begins >= turns.anchor:
+                wall = turns.anchor_wall + dt.timedelta(seconds=turn * turns.length_seconds)
+                skipped.append((wall, rotation.members[turn % len(rotation.members)]))
+    return skipped
+
+
+def _clock_change_days(zone: ZoneInfo, first: dt.date, days: int) -> Iterator[dt.date]:
+    """The local dates from `first` on whose clock jumps forward during the day."""
+    for offset in range(days):
+        day = first + dt.timedelta(days=offset)
+        before = localize(dt.datetime.combine(day, dt.time()), zone).astimezone(zone)
+        after = localize(dt.datetime.combine(day, dt.time(23, 59)), zone).astimezone(zone)
+        if (after.utcoffset() or dt.timedelta()) > (before.utcoffset() or dt.timedelta()):
+            yield day
 
 
 def turn_holder(rotation: RotationState, time_zone: str, at: dt.datetime) -> str:
@@ -226,6 +272,9 @@ def _schedule(team: TeamState, schedule_key: str) -> ScheduleState:
 def _require_aware(at: dt.datetime) -> None:
     if at.tzinfo is None or at.utcoffset() is None:
         raise ValueError(f"an instant with a UTC offset is needed, not the naive {at.isoformat()}")
+    # Near Python's year 1 or 9999 the turn and window arithmetic would overflow.
+    if supported_utc(at) is None:
+        raise ValueError(f"{at.isoformat()} is outside the years {FIRST_YEAR}-{LAST_YEAR}")
 
 
 # --- keeping the person on call when a rotation's members change ------------------------

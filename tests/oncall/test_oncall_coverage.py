@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from infra.catalog.findings import Finding
 from infra.catalog.loader import load_catalog_bytes
 from infra.catalog.oncall_checks import coverage_findings
 from infra.catalog.yamlsource import PathKey
-from infra.core.coverage import escalation_gaps, team_gaps
+from infra.core.coverage import Gaps, escalation_gaps, team_gaps
 from tests.oncall.oncall_builders import (
     ANA,
     BEN,
@@ -92,7 +94,7 @@ def test_schedules_in_different_zones_are_compared_in_the_worse_week() -> None:
     gaps = team_gaps(state_of(data).teams["core"])
 
     assert gaps is not None
-    assert gaps.hours == "80.5 h"
+    assert gaps.hours == "80 h 30 min"
     assert gaps.week_start.astimezone(ZoneInfo(LONDON)).date() == dt.date(2026, 7, 13)
     assert gaps.describe(limit=1).startswith("Mon 17:00-Tue 04:30")
 
@@ -190,3 +192,21 @@ def test_an_unknown_target_schedule_is_reported_once() -> None:
     codes = [f.code for f in _findings(data) if f.severity == "error"]
 
     assert codes == ["unknown-schedule"]
+
+
+@pytest.mark.parametrize(
+    ("windows", "text"),
+    [
+        ([(0, 1)], "1 min"),
+        ([(0, 163 * 60 + 20)], "163 h 20 min"),
+        ([(0, 16 * 60)], "16 h"),
+        ([(0, 30), (60, 90)], "1 h"),
+    ],
+)
+def test_gap_totals_read_in_hours_and_minutes(windows: list[tuple[int, int]], text: str) -> None:
+    monday = dt.datetime(2026, 1, 12, tzinfo=dt.UTC)
+    minutes = [
+        (monday + dt.timedelta(minutes=a), monday + dt.timedelta(minutes=b)) for a, b in windows
+    ]
+
+    assert Gaps("UTC", monday, tuple(minutes)).hours == text

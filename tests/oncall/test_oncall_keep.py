@@ -14,6 +14,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner, Result
 
 from infra.catalog.loader import load_catalog
@@ -333,13 +334,72 @@ def test_the_base_can_come_from_git(tmp_path: Path, frozen: dt.datetime) -> None
     assert f"core/primary: {BEN} -> {CAI}" in result.stdout
 
 
-def test_a_missing_base_is_a_usage_error(tmp_path: Path, frozen: dt.datetime) -> None:
+def test_a_missing_base_file_is_a_located_unreadable_file(
+    tmp_path: Path, frozen: dt.datetime
+) -> None:
     head = write_text(tmp_path / "catalog.yaml", _text([ANA, BEN]))
 
     result = _run("keep-on-call", str(tmp_path / "nope.yaml"), str(head))
 
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'nope.yaml'}:1:1: unreadable-file" in result.stderr
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A git repository (the working directory) whose HEAD has catalog.yaml and sub/x.yaml."""
+    root = tmp_path / "repo"
+    (root / "sub").mkdir(parents=True)
+    write_text(root / "catalog.yaml", _text([ANA, BEN, CAI]))
+    write_text(root / "sub" / "x.yaml", _text([ANA, BEN, CAI]))
+    git = ["git", "-C", str(root), "-c", "user.name=Test", "-c", "user.email=test@example.com"]
+    for command in (["init", "-q"], ["add", "."], ["commit", "-q", "-m", "base"]):
+        subprocess.run([*git, *command], check=True, capture_output=True)
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("GIT_DIR", str(tmp_path / "elsewhere"))  # must not steer the read
+    return root
+
+
+def test_a_base_revision_that_is_an_option_is_refused_and_writes_nothing(
+    repo: Path, tmp_path: Path, frozen: dt.datetime
+) -> None:
+    target = tmp_path / "out" / "pwned"
+    target.parent.mkdir()
+
+    result = _run(
+        "keep-on-call", "--check", "--", f"--output={target}:catalog.yaml", "catalog.yaml"
+    )
+
     assert result.exit_code == 2
-    assert "no file" in result.stderr
+    assert "is not a git revision" in result.stderr
+    assert not target.exists()
+    assert list(target.parent.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("spec", "code", "message"),
+    [
+        ("HEAD:sub", 1, "`sub` at `HEAD` is not a file"),
+        ("HEAD:", 2, "names no usable path after the colon"),
+        ("HEAD:missing.yaml", 1, "HEAD:missing.yaml:1:1: unreadable-file"),
+        ("nosuchbranch:catalog.yaml", 2, "unknown revision `nosuchbranch`"),
+    ],
+)
+def test_a_base_from_git_is_checked_like_diffs(
+    repo: Path, frozen: dt.datetime, spec: str, code: int, message: str
+) -> None:
+    result = _run("keep-on-call", "--check", spec, "catalog.yaml")
+
+    assert result.exit_code == code, result.output
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_a_base_from_git_ignores_git_dir(repo: Path, frozen: dt.datetime) -> None:
+    result = _run("keep-on-call", "--check", "HEAD:sub/x.yaml", "catalog.yaml")
+
+    assert result.exit_code == 0, result.output
+    assert "none" in result.stdout
 
 
 def test_the_rewritten_catalog_declares_the_new_anchor(
@@ -389,4 +449,77 @@ def test_a_start_shared_through_a_yaml_alias_is_refused(
     assert result.exit_code == 1
     assert "would also move or not keep core/backup/main" in result.stderr
     assert "set the `start` by hand" in result.stderr
+    assert head.read_text(encoding="utf-8") == before
+
+
+SECRET = "y_NbAkKc66ryYTWUXYEu"
+
+
+def _tabbed(members: list[str]) -> str:
+    """The catalog with tabs libyaml (and `validate`) accept: after `key:` and before `#`."""
+    text = _text(members).replace("version: 1\n", f"version: 1\t# token={SECRET}\n")
+    return text.replace("    name: Core\n", "    name:\tCore\n")
+
+
+def test_tabs_that_validate_accepts_do_not_stop_a_rewrite(
+    tmp_path: Path, frozen: dt.datetime
+) -> None:
+    base = write_text(tmp_path / "base.yaml", _tabbed([ANA, BEN, CAI]))
+    head = write_text(tmp_path / "catalog.yaml", _tabbed([ANA, BEN, CAI, DEE]))
+    assert load_catalog(head).ok
+
+    result = _run("keep-on-call", str(base), str(head))
+
+    assert result.exit_code == 0, result.output
+    assert "start: 2026-01-26   # the anchor" in head.read_text(encoding="utf-8")
+    assert f"version: 1\t# token={SECRET}" in head.read_text(encoding="utf-8")
+
+
+def test_a_parser_error_in_the_rewrite_is_one_line_without_source_text(
+    tmp_path: Path, frozen: dt.datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = write_text(tmp_path / "base.yaml", _tabbed([ANA, BEN, CAI]))
+    head = write_text(tmp_path / "catalog.yaml", _tabbed([ANA, BEN, CAI, DEE]))
+    before = head.read_text(encoding="utf-8")
+    # The pure-Python parser refuses these tabs, as the command's own parser once did.
+    monkeypatch.setattr(oncall_cli, "_COMPOSER", yaml.SafeLoader)
+
+    result = _run("keep-on-call", str(base), str(head))
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"teamcat: error: cannot rewrite {head} (ScannerError); nothing was written"
+    ]
+    assert SECRET[:8] not in result.output
+    assert head.read_text(encoding="utf-8") == before
+
+
+def test_a_block_scalar_start_is_rewritten(tmp_path: Path, frozen: dt.datetime) -> None:
+    block = ">-\n                2026-01-05\n"
+    base = write_text(tmp_path / "base.yaml", _text([ANA, BEN, CAI], start=block))
+    head = write_text(tmp_path / "catalog.yaml", _text([ANA, BEN, CAI, DEE], start=block))
+    assert load_catalog(head).ok
+
+    result = _run("keep-on-call", str(base), str(head))
+
+    assert result.exit_code == 0, result.output
+    assert "              start: 2026-01-26\n" in head.read_text(encoding="utf-8")
+    assert load_catalog(head).ok
+
+
+def test_a_rewrite_that_does_not_load_says_why(
+    tmp_path: Path, frozen: dt.datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = write_text(tmp_path / "base.yaml", _text([ANA, BEN, CAI]))
+    head = write_text(tmp_path / "catalog.yaml", _text([ANA, BEN, CAI, DEE]))
+    before = head.read_text(encoding="utf-8")
+    monkeypatch.setattr(oncall_cli, "rewrite_starts", lambda text, edits: text + "\n  oops")
+
+    result = _run("keep-on-call", str(base), str(head))
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"teamcat: error: the rewritten {head} does not load ({head}:38:1: yaml-syntax); "
+        "nothing was written"
+    ]
     assert head.read_text(encoding="utf-8") == before
