@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import pulumi
 import typer
@@ -49,9 +49,9 @@ from infra.core.state import DEFAULT_HARNESS_ORG
 from infra.program.offline import PROJECT, Plan, PlannedResource, read_stack_config
 from infra.rules.lifecycle import DECOMMISSION_FIRST
 from infra.rules.locate import locate_resource
+from infra.rules.pack_config import check_pack_config
 from infra.rules.registry import PREVIOUS_CATALOG
 from infra.rules.subject import CatalogSubject, load_subject
-from infra.rules.violations import LEVELS
 
 PACK_DIR = PROJECT_ROOT / "policies"
 PACK_MODULE = "teamcat_policy_pack"
@@ -60,7 +60,12 @@ _LOCATED = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): (?P<message>.
 
 
 class PackConfigError(Exception):
-    """The policy pack config file is unreadable or malformed."""
+    """The policy pack config file is unreadable or malformed; `problems` says how."""
+
+    def __init__(self, path: Path, problems: list[str]) -> None:
+        super().__init__(f"policy config {path}: " + "; ".join(problems))
+        self.path = path
+        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -107,21 +112,37 @@ def load_pack(directory: Path = PACK_DIR) -> ModuleType:
 
 
 def read_pack_config(path: Path) -> dict[str, Any]:
-    """A pack config file, in the JSON format of `pulumi preview --policy-pack-config`."""
+    """A pack config file, in the JSON format of `pulumi preview --policy-pack-config`.
+
+    Every policy name, level and property is checked against the pack, as Pulumi does; a
+    byte order mark, which some editors write, is allowed.
+    """
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise PackConfigError(f"cannot read policy config {path}: {exc}") from None
-    if not isinstance(document, dict):
-        raise PackConfigError(f"policy config {path} must be a JSON object of policy names")
-    for name, value in document.items():
-        level = value.get("enforcementLevel") if isinstance(value, dict) else value
-        if level is not None and level not in LEVELS:
-            raise PackConfigError(
-                f"policy config {path}: `{name}` has level `{level}`; use one of "
-                + ", ".join(LEVELS)
-            )
-    return document
+        # "utf-8-sig" reads a file with or without a byte order mark.
+        text = path.read_text(encoding="utf-8-sig")
+        document = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
+    except OSError as exc:
+        raise PackConfigError(path, [f"cannot be read: {exc.strerror or exc}"]) from None
+    except ValueError as exc:
+        raise PackConfigError(path, [f"is not JSON: {exc}"]) from None
+    problems = check_pack_config(document)
+    if problems:
+        raise PackConfigError(path, problems)
+    return cast(dict[str, Any], document)
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            # JSON parsers keep one of the two silently; which one Pulumi keeps is not promised.
+            raise ValueError(f"`{key}` is given twice")
+        seen[key] = value
+    return seen
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"`{name}` is not a JSON value")
 
 
 def policy_level(name: str, default: str, pack_config: Mapping[str, Any]) -> str:
@@ -395,7 +416,11 @@ def policy(
     try:
         pack_config = read_pack_config(config) if config is not None else {}
         run = run_policies(catalog, stack, previous, pack_config)
-    except (StackFileError, PackConfigError) as exc:
+    except PackConfigError as exc:
+        for problem in exc.problems:
+            output.stderr().print(f"teamcat: error: {exc.path}: {problem}", markup=False)
+        raise typer.Exit(EXIT_USAGE) from None
+    except StackFileError as exc:
         output.stderr().print(f"teamcat: error: {exc}", markup=False)
         raise typer.Exit(EXIT_USAGE) from None
     console = output.stdout()

@@ -11,6 +11,7 @@ import json
 from importlib import resources
 from typing import Any, NamedTuple
 
+from infra.diff.escape import json_escaped
 from infra.diff.model import AccessDiff, Delta, FieldChange, PersonDiff, ServiceDiff, TeamDiff
 
 SCHEMA_VERSION = 1
@@ -21,7 +22,8 @@ JSONObject = dict[str, Any]
 
 def render_json(diff: AccessDiff) -> str:
     """The diff as indented JSON text, ending with a newline."""
-    return json.dumps(diff_to_json(diff), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    text = json.dumps(diff_to_json(diff), indent=2, sort_keys=True, ensure_ascii=False)
+    return json_escaped(text) + "\n"
 
 
 def diff_schema() -> JSONObject:

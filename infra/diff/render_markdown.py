@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import re
 
+from infra.diff.escape import inert
 from infra.diff.model import AccessDiff, PersonDiff
 from infra.diff.wording import (
     Style,
@@ -34,24 +35,34 @@ from infra.diff.wording import (
 COMMENT_MARKER = "<!-- teamcat-diff -->"
 LIMIT = 60_000
 
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]|~#])")
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]~#])")
+_BACKTICK_RUNS = re.compile(r"`+")
+# Where GitHub would start a link of its own: after a scheme's colon, and in `www.`.
+_LINK_STARTS = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)", re.IGNORECASE)
 _SIGN_WORDS = {"+": "gains", "-": "loses", "~": "changes"}
 
 
 def md_text(value: str) -> str:
-    """Free text made inert: no HTML, no Markdown, no @-mentions, one line."""
-    flat = " ".join(value.split())
-    escaped = _MARKDOWN_SPECIALS.sub(r"\\\1", html.escape(flat, quote=False))
-    # A zero-width space keeps "@name" from notifying anyone.
-    return escaped.replace("@", "@\u200b")
+    """Free text made inert: no HTML, no Markdown, no links, no @-mentions, one line."""
+    escaped = _MARKDOWN_SPECIALS.sub(r"\\\1", html.escape(inert(value), quote=False))
+    # An entity rather than `\|`, so a table cell's own escaping cannot pair with it.
+    return _unlinked(escaped.replace("|", "&#124;"))
 
 
 def md_code(value: str) -> str:
-    """An inline code span that survives backticks and table pipes in the value."""
-    flat = " ".join(value.split()).replace("|", "\\|")
-    if "`" not in flat:
+    """An inline code span that shows any value literally, whatever backticks it holds.
+
+    The fence is one backtick longer than the longest run in the value, so nothing inside can
+    close it, and the spaces Markdown strips from both ends let the value start or end with a
+    backtick. Inside a code span HTML, links and @-mentions are plain text (GitHub notifies no
+    one from code), and entities would show as typed; a table row escapes its own `|`.
+    """
+    flat = inert(value)
+    longest = max((len(run) for run in _BACKTICK_RUNS.findall(flat)), default=0)
+    if not longest:
         return f"`{flat}`"
-    return f"`` {flat} ``"
+    fence = "`" * (longest + 1)
+    return f"{fence} {flat} {fence}"
 
 
 def html_text(value: str) -> str:
@@ -60,13 +71,22 @@ def html_text(value: str) -> str:
     GitHub does not read Markdown there; its characters become entities all the same, so the
     text stays inert wherever a renderer draws the line.
     """
-    escaped = html.escape(" ".join(value.split()), quote=False)
+    escaped = html.escape(inert(value), quote=False)
     escaped = _MARKDOWN_SPECIALS.sub(lambda m: f"&#{ord(m.group(1))};", escaped)
-    return escaped.replace("@", "@\u200b")
+    return _unlinked(escaped.replace("|", "&#124;"))
 
 
 def html_code(value: str) -> str:
-    return f"<code>{html.escape(' '.join(value.split()), quote=False)}</code>"
+    return f"<code>{html.escape(inert(value), quote=False)}</code>"
+
+
+def _unlinked(text: str) -> str:
+    """Text in which GitHub finds no @-mention and no bare URL to link.
+
+    A zero-width space after `@`, after a scheme's colon and inside `www.` breaks the patterns
+    GitHub links, while the reader sees the same characters.
+    """
+    return _LINK_STARTS.sub("\u200b", text.replace("@", "@\u200b"))
 
 
 MARKDOWN = Style(code=md_code, text=md_text, arrow="→")
@@ -117,7 +137,7 @@ def _risk_table(diff: AccessDiff) -> tuple[list[str], list[str]]:
     if not diff.risks:
         return [], []
     head = ["", "### Risky changes", "", "| risk | change | why it matters |", "|---|---|---|"]
-    rows = [f"| {r.code} | {_cell(r.message)} | {_cell(r.reason)} |" for r in diff.risks]
+    rows = [_row(r.code, r.message, r.reason) for r in diff.risks]
     return head, rows
 
 
@@ -140,7 +160,7 @@ def _on_call_table(diff: AccessDiff) -> tuple[list[str], list[str]]:
     for change in diff.on_call_now:
         before, after = on_call_line(change.before, change.after, MARKDOWN)
         name = schedule_name(change.team, change.schedule, MARKDOWN)
-        rows.append(f"| {name} | {before} | {after} |")
+        rows.append(_row(name, before, after))
     return head, rows
 
 
@@ -165,7 +185,7 @@ def _person(person: PersonDiff, flagged: bool) -> list[str]:
     rows = person_rows(person, MARKDOWN)
     if rows:
         lines += ["| change | access | detail |", "|---|---|---|"]
-        lines += [f"| {_SIGN_WORDS[r.sign]} | {r.access} | {r.detail} |" for r in rows]
+        lines += [_row(_SIGN_WORDS[r.sign], r.access, r.detail) for r in rows]
     else:
         lines.append("No access.")
     lines += ["", "</details>"]
@@ -217,11 +237,12 @@ def _services(diff: AccessDiff) -> list[str]:
 
 def _shortened(diff: AccessDiff, full_length: int, limit: int) -> str:
     """The risks, on-call changes and one line per person, cut to fit within `limit`."""
+    command = md_code(f"teamcat diff {diff.base} {diff.head}")
     notice = [
         "",
         "> [!NOTE]",
         f"> This preview is shortened: the full one has {full_length:,} characters, more than "
-        f"a comment holds. Run `teamcat diff {diff.base} {diff.head}` to see all of it.",
+        f"a comment holds. Run {command} to see all of it.",
     ]
     budget = _Budget(limit)
     budget.add(_header(diff) + notice)
@@ -241,7 +262,7 @@ def _people_table(diff: AccessDiff) -> tuple[list[str], list[str]]:
     if not diff.people:
         return [], []
     head = ["", f"### People ({len(diff.people)})", "", "| person | changes |", "|---|---|"]
-    rows = [f"| {person_title(p, MARKDOWN)} | {person_counts(p)} |" for p in diff.people]
+    rows = [_row(person_title(p, MARKDOWN), person_counts(p)) for p in diff.people]
     return head, rows
 
 
@@ -303,6 +324,10 @@ class _Budget:
         return "\n".join(self.lines) + "\n"
 
 
-def _cell(value: str) -> str:
-    """Text already made of identifiers in code spans, made safe for a table cell."""
-    return " ".join(value.split()).replace("|", "\\|")
+def _row(*cells: str) -> str:
+    """A table row of Markdown cells, each `|` in them escaped so it cannot end a cell.
+
+    GFM splits a row at unescaped pipes before it reads code spans, and drops the backslash of
+    an escaped one even inside a code span, so the span still shows the value as typed.
+    """
+    return "| " + " | ".join(inert(cell).replace("|", "\\|") for cell in cells) + " |"

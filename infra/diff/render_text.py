@@ -8,6 +8,7 @@ import textwrap
 
 from rich.text import Text
 
+from infra.diff.escape import inert, show_controls
 from infra.diff.model import AccessDiff
 from infra.diff.wording import (
     PLAIN,
@@ -54,7 +55,7 @@ def render_rich(diff: AccessDiff) -> list[Text]:
 def text_lines(diff: AccessDiff) -> list[Line]:
     """Every line of the text form with its style, before wrapping."""
     lines: list[Line] = [
-        (f"teamcat diff: {diff.base} -> {diff.head}", "bold"),
+        (f"teamcat diff: {inert(diff.base)} -> {inert(diff.head)}", "bold"),
         (
             f"on call now means {instant(diff.at)}; team removal threshold {diff.threshold:.0%}",
             "dim",
@@ -63,7 +64,8 @@ def text_lines(diff: AccessDiff) -> list[Line]:
     ]
     for section in (_risks, _on_call, _people, _teams, _services):
         lines.extend(section(diff))
-    return lines
+    # Values are made inert where they are worded; this catches any that reach a line another way.
+    return [(show_controls(text), style) for text, style in lines]
 
 
 def _risks(diff: AccessDiff) -> list[Line]:

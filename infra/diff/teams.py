@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from infra.core.state import DesiredState, TeamState
 from infra.diff.model import FieldChange, TeamDiff, TeamStatus
 from infra.diff.people import delta
@@ -19,10 +21,12 @@ def team_diffs(
     changes such as the Okta group's name are read from the base as written.
     """
     old_key = {new: old for old, new in renames.teams.items()}
+    # Indexed once: reading each team's grants off every person made the diff quadratic.
+    grants = (_grants_by_team(aligned), _grants_by_team(head))
     diffs = []
     for key in sorted(set(aligned.teams) | set(head.teams)):
         was = base.teams.get(old_key.get(key, key))
-        diff = _team(key, was, aligned, head, old_key.get(key))
+        diff = _team(key, was, aligned, head, old_key.get(key), grants)
         if diff is not None:
             diffs.append(diff)
     return tuple(diffs)
@@ -34,6 +38,7 @@ def _team(
     aligned: DesiredState,
     head: DesiredState,
     renamed_from: str | None,
+    grants: tuple[dict[str, set[Grant]], dict[str, set[Grant]]],
 ) -> TeamDiff | None:
     before, now = aligned.teams.get(key), head.teams.get(key)
     members = delta(before.emails if before else (), now.emails if now else ())
@@ -44,7 +49,7 @@ def _team(
         return TeamDiff(key, team.name, status, None, members, len(team.members))
     assert was is not None
     changes = _field_changes(was, before, now)
-    access_changed = bool(members) or _grants(aligned, key) != _grants(head, key)
+    access_changed = bool(members) or grants[0].get(key, set()) != grants[1].get(key, set())
     if renamed_from is None and not access_changed and not changes:
         return None
     status = "renamed" if renamed_from else "changed"
@@ -77,15 +82,22 @@ def _schedules(team: TeamState) -> str | None:
     return ", ".join(sorted(s.key for s in team.schedules)) or None
 
 
-def _grants(state: DesiredState, key: str) -> set[Grant]:
-    """Everything the team grants anyone: roles, Harness roles, rotation seats, levels."""
-    team = state.teams[key]
-    grants: set[Grant] = set()
+def _grants_by_team(state: DesiredState) -> dict[str, set[Grant]]:
+    """What each team grants anyone (roles, Harness roles, rotation seats, levels), by key.
+
+    One pass over everyone's access; a team that grants nothing may have no entry.
+    """
+    grants: defaultdict[str, set[Grant]] = defaultdict(set)
     for email, access in state.access.items():
-        grants.update((email, "role", r) for t, r in access.pagerduty_roles if t == key)
-        grants.update((email, "rotation", s, r) for t, s, r in access.rotations if t == key)
-        grants.update((email, "level", str(n)) for t, n in access.escalation_levels if t == key)
-    if team.harness:
-        scope = (team.harness.org, team.harness.project)
-        grants.update((e, "harness", *scope, r) for e in team.emails for r in team.harness.roles)
-    return grants
+        for team, role in access.pagerduty_roles:
+            grants[team].add((email, "role", role))
+        for team, schedule, rotation in access.rotations:
+            grants[team].add((email, "rotation", schedule, rotation))
+        for team, level in access.escalation_levels:
+            grants[team].add((email, "level", str(level)))
+    for key, state_team in state.teams.items():
+        if state_team.harness:
+            scope = (state_team.harness.org, state_team.harness.project)
+            roles = state_team.harness.roles
+            grants[key].update((e, "harness", *scope, r) for e in state_team.emails for r in roles)
+    return dict(grants)

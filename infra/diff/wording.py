@@ -2,7 +2,7 @@
 
 Each phrase takes a `Style` that formats identifiers (`code`) and free text such as display
 names (`text`), so the Markdown renderer can escape what a catalog author typed while the text
-renderer prints it as it is.
+renderer prints it as it is, save for control characters.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, NamedTuple, TypeVar
 
+from infra.diff.escape import inert
 from infra.diff.model import (
     AccessDiff,
     ActionRef,
@@ -37,7 +38,8 @@ class Style:
     arrow: str = "->"
 
 
-PLAIN = Style(code=lambda s: f"`{s}`", text=lambda s: s)
+# Text for a terminal or CI log: one line per value, control characters shown, not obeyed.
+PLAIN = Style(code=lambda s: f"`{inert(s)}`", text=inert)
 
 _FIELD_NAMES = {
     "name": "name",
@@ -209,8 +211,9 @@ def field_change(change: FieldChange, style: Style) -> str:
 
 def action(ref: ActionRef, style: Style) -> str:
     """`rollback` via `rollback_api` (button) or (automatic on incident.triggered)."""
-    how = "button" if ref.mode == "button" else f"automatic on {', '.join(ref.events)}"
-    return f"{ref.action} via {style.code(ref.pipeline)} ({how})"
+    events = ", ".join(style.text(e) for e in ref.events)
+    how = "button" if ref.mode == "button" else f"automatic on {events}"
+    return f"{style.text(ref.action)} via {style.code(ref.pipeline)} ({how})"
 
 
 def on_call_line(before: str | None, after: str | None, style: Style) -> tuple[str, str]:

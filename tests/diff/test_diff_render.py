@@ -40,8 +40,8 @@ def test_names_cannot_open_html_break_tables_or_mention_anyone() -> None:
 
 
 def test_markdown_text_and_code_escaping() -> None:
-    assert md_text("a|b *c* <d>") == "a\\|b \\*c\\* &lt;d&gt;"
-    assert md_code("x|y") == "`x\\|y`"
+    assert md_text("a|b *c* <d>") == "a&#124;b \\*c\\* &lt;d&gt;"
+    assert md_code("x|y") == "`x|y`"
     assert md_code("has `tick`") == "`` has `tick` ``"
     assert md_text("two\nlines") == "two lines"
 
