@@ -1,16 +1,21 @@
 """`teamcat doctor`: are the stack's incident callbacks alive at PagerDuty and Harness?
 
 Credentials come only from the environment (named in `--help`); base URLs may be pointed
-elsewhere through the environment too, and default to the real vendor hosts.
+elsewhere through the environment too, and default to the real vendor hosts. Every base URL is
+checked before any call, and every credential doctor holds is masked in what it prints or logs.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import time
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
+from urllib.parse import urlsplit
 
 import typer
 
@@ -19,6 +24,7 @@ from infra.cli.output import EXIT_FINDINGS, EXIT_USAGE, LOGGER
 
 if TYPE_CHECKING:
     from infra.doctor.checks import Check
+    from infra.doctor.redact import Redactor
     from infra.program.settings import StackSettings
     from infra.program.wiring import ActionWiring
 
@@ -31,6 +37,7 @@ ENV_EVENTS_URL = "TEAMCAT_PAGERDUTY_EVENTS_URL"
 ENV_HARNESS_URL = "TEAMCAT_HARNESS_API_URL"
 PAGERDUTY_API = "https://api.pagerduty.com"
 HARNESS_API = "https://app.harness.io/gateway"
+PLAIN_WIDTH = 100  # a CI log has no terminal width to ask; rows are wrapped to this
 
 _HELP = f"""Check live webhook and callback health at PagerDuty and Harness.
 
@@ -53,6 +60,17 @@ class _Credentials:
     harness_account: str | None
     alert_key: str | None
 
+    def secrets(self) -> list[str | None]:
+        """The values that must never be printed (the account id is no secret)."""
+        return [self.pagerduty_token, self.harness_key, self.alert_key]
+
+
+@dataclass(frozen=True)
+class _BaseUrls:
+    pagerduty: str
+    harness: str
+    events: str
+
 
 def doctor(
     catalog: Annotated[Path, typer.Argument(help="The catalog file.")] = Path("catalog.yaml"),
@@ -72,18 +90,24 @@ def doctor(
         int, typer.Option("--days", min=1, help="How many days of trigger events to read.")
     ] = 7,
 ) -> None:
+    from infra.doctor.redact import Redactor
+
     settings, actions = _expected(catalog, stack)
     credentials = _credentials(settings.harness_account_id)
     _require(credentials, actions, alert)
+    urls = _base_urls(settings.pagerduty_region)
+    redactor = Redactor(credentials.secrets())
 
-    checks = _check_pagerduty(credentials, actions, timeout) + _check_harness(
-        credentials, actions, timeout, days
-    )
+    with _redacted_logs(redactor):
+        checks = _check_pagerduty(credentials, actions, urls, timeout) + _check_harness(
+            credentials, actions, urls, timeout, days
+        )
+        checks = [replace(c, detail=redactor.redact(c.detail)) for c in checks]
 
-    _report(checks, stack)
-    if alert:
-        assert credentials.alert_key is not None
-        _alert(credentials.alert_key, stack, checks, settings.pagerduty_region, timeout)
+        _report(checks, stack)
+        if alert:
+            assert credentials.alert_key is not None
+            _alert(credentials.alert_key, stack, checks, urls.events, timeout, redactor)
     if any(c.broken for c in checks):
         raise typer.Exit(EXIT_FINDINGS)
 
@@ -121,7 +145,7 @@ def _expected(catalog: Path, stack: str) -> tuple[StackSettings, list[ActionWiri
 
 
 def _check_pagerduty(
-    credentials: _Credentials, actions: list[ActionWiring], timeout: float
+    credentials: _Credentials, actions: list[ActionWiring], urls: _BaseUrls, timeout: float
 ) -> list[Check]:
     """The webhook subscriptions of the automatic actions, when there are any."""
     from infra.doctor.checks import check_subscriptions
@@ -130,9 +154,7 @@ def _check_pagerduty(
     if not any(a.mode == "automatic" for a in actions):
         return []
     assert credentials.pagerduty_token is not None
-    client = PagerDutyClient(
-        _url(ENV_PAGERDUTY_URL, PAGERDUTY_API), credentials.pagerduty_token, timeout=timeout
-    )
+    client = PagerDutyClient(urls.pagerduty, credentials.pagerduty_token, timeout=timeout)
     try:
         return check_subscriptions(client, actions)
     finally:
@@ -140,7 +162,11 @@ def _check_pagerduty(
 
 
 def _check_harness(
-    credentials: _Credentials, actions: list[ActionWiring], timeout: float, days: int
+    credentials: _Credentials,
+    actions: list[ActionWiring],
+    urls: _BaseUrls,
+    timeout: float,
+    days: int,
 ) -> list[Check]:
     """The Harness trigger of every action and its recent deliveries."""
     from infra.doctor.checks import check_triggers
@@ -150,7 +176,7 @@ def _check_harness(
         return []
     assert credentials.harness_key is not None and credentials.harness_account is not None
     client = HarnessClient(
-        _url(ENV_HARNESS_URL, HARNESS_API),
+        urls.harness,
         credentials.harness_key,
         credentials.harness_account,
         timeout=timeout,
@@ -187,33 +213,101 @@ def _require(credentials: _Credentials, actions: list[ActionWiring], alert: bool
         _usage_error("doctor needs these environment variables: " + ", ".join(missing))
 
 
+def _base_urls(region: str) -> _BaseUrls:
+    """Every base URL, checked before any call; a bad one is a usage error naming its variable."""
+    from infra.program.wiring import EVENTS_HOSTS
+
+    return _BaseUrls(
+        pagerduty=_url(ENV_PAGERDUTY_URL, PAGERDUTY_API),
+        harness=_url(ENV_HARNESS_URL, HARNESS_API),
+        events=_url(ENV_EVENTS_URL, EVENTS_HOSTS[region]),
+    )
+
+
 def _url(variable: str, default: str) -> str:
-    return (os.environ.get(variable) or default).rstrip("/")
+    url = os.environ.get(variable) or default
+    problem = _url_problem(url)
+    if problem:
+        # The value itself is not repeated: a URL can carry a password.
+        _usage_error(f"{variable} is not a usable base URL: {problem}")
+    return url.rstrip("/")
+
+
+def _url_problem(url: str) -> str | None:
+    """Why `url` cannot serve as an API base URL, or None when it can."""
+    import httpx
+
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 -- reading the port is what validates it
+        httpx.URL(url)
+    except (ValueError, httpx.InvalidURL):
+        return "it does not parse as a URL"
+    if parts.scheme not in ("http", "https"):
+        return "it needs to start with http:// or https://"
+    if not parts.hostname:
+        return "it names no host"
+    if parts.query or parts.fragment:
+        return "a base URL takes no query or fragment"
+    return None
 
 
 def _report(checks: list[Check], stack: str) -> None:
     from infra.doctor.report import render_summary, render_table
 
     console = output.stdout()
+    width = None if console.is_terminal else PLAIN_WIDTH
     if checks:
-        for line in render_table(checks):
+        for line in render_table(checks, width):
             console.print(line, markup=False)
     console.print(render_summary(checks, stack), markup=False)
 
 
-def _alert(routing_key: str, stack: str, checks: list[Check], region: str, timeout: float) -> None:
+def _alert(
+    routing_key: str,
+    stack: str,
+    checks: list[Check],
+    events_url: str,
+    timeout: float,
+    redactor: Redactor,
+) -> None:
     from infra.doctor.alert import alert_event, send_alert
     from infra.doctor.transport import VendorError
-    from infra.program.wiring import EVENTS_HOSTS
 
     event = alert_event(routing_key, stack, checks)
     try:
-        send_alert(_url(ENV_EVENTS_URL, EVENTS_HOSTS[region]), event, timeout=timeout)
+        send_alert(events_url, event, timeout=timeout)
     except VendorError as exc:
-        output.stderr().print(f"teamcat: error: {exc}", markup=False)
+        output.stderr().print(f"teamcat: error: {redactor.redact(str(exc))}", markup=False)
         raise typer.Exit(EXIT_FINDINGS) from None
     LOGGER.info("doctor: sent a %s event for stack %s", event["event_action"], stack)
     output.stderr().print(f"doctor: sent a PagerDuty {event['event_action']} event", markup=False)
+
+
+class _RedactingFilter(logging.Filter):
+    """Masks credentials in every record a handler writes, whichever logger it came from."""
+
+    def __init__(self, redactor: Redactor) -> None:
+        super().__init__()
+        self._redactor = redactor
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = self._redactor.redact(record.getMessage()), None
+        return True
+
+
+@contextmanager
+def _redacted_logs(redactor: Redactor) -> Iterator[None]:
+    """Redact what the CLI's log handlers write while doctor runs."""
+    redacting = _RedactingFilter(redactor)
+    handlers = list(LOGGER.handlers)
+    for handler in handlers:
+        handler.addFilter(redacting)
+    try:
+        yield
+    finally:
+        for handler in handlers:
+            handler.removeFilter(redacting)
 
 
 def _usage_error(message: str) -> NoReturn:

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 
-from infra.doctor.harness import HarnessClient
-from infra.doctor.pagerduty import PagerDutyClient
+from infra.doctor.harness import HarnessClient, Trigger, TriggerEvent
+from infra.doctor.pagerduty import PagerDutyClient, Subscription
 from infra.doctor.transport import VendorError
 from infra.program.wiring import ActionWiring
 
@@ -41,7 +40,7 @@ def check_subscriptions(client: PagerDutyClient, actions: list[ActionWiring]) ->
     if not expected:
         return []
     try:
-        found = {s.get("description"): s for s in client.webhook_subscriptions()}
+        found = {s.description: s for s in client.webhook_subscriptions() if s.description}
     except VendorError as exc:
         return [Check(WEBHOOK, "webhook subscriptions", True, str(exc))]
     return [_subscription(client, action, found.get(action.description)) for action in expected]
@@ -67,19 +66,18 @@ def check_triggers(
 
 
 def _subscription(
-    client: PagerDutyClient, action: ActionWiring, subscription: dict[str, Any] | None
+    client: PagerDutyClient, action: ActionWiring, subscription: Subscription | None
 ) -> Check:
     target = _target(action)
     if subscription is None:
         return Check(WEBHOOK, target, True, f"no subscription described `{action.description}`")
-    method = subscription.get("delivery_method") or {}
-    if not subscription.get("active", False):
+    if not subscription.active:
         return Check(WEBHOOK, target, True, "disabled: the subscription is not active")
-    if method.get("temporarily_disabled"):
+    if subscription.temporarily_disabled:
         detail = "temporarily disabled by PagerDuty after repeated failures"
         return Check(WEBHOOK, target, True, detail)
     try:
-        client.ping(str(subscription.get("id")))
+        client.ping(subscription.id)
     except VendorError as exc:  # refused, a server error after retries, or a timeout
         return Check(WEBHOOK, target, True, str(exc))
     return Check(WEBHOOK, target, False, "active; test ping accepted")
@@ -88,7 +86,7 @@ def _subscription(
 def _trigger(
     client: HarnessClient,
     action: ActionWiring,
-    trigger: dict[str, Any] | None,
+    trigger: Trigger | None,
     since_ms: int,
     window: str,
 ) -> Check:
@@ -96,7 +94,7 @@ def _trigger(
     where = f"{action.org}/{action.project}/{action.pipeline}"
     if trigger is None:
         return Check(TRIGGER, target, True, f"trigger {action.trigger_id} not found on {where}")
-    if trigger.get("enabled") is False:
+    if not trigger.enabled:
         return Check(TRIGGER, target, True, f"trigger {action.trigger_id} is disabled")
     try:
         events = client.trigger_events(
@@ -107,21 +105,21 @@ def _trigger(
     failed = [e for e in events if _failed(e)]
     if failed:
         latest = failed[0]
-        reason = str(latest.get("message") or "")[:80]
+        reason = f": {latest.message}" if latest.message else ""
         return Check(
             TRIGGER,
             target,
             True,
             f"{len(failed)} of {len(events)} deliveries in the last {window} failed "
-            f"(latest: {latest.get('finalStatus')}{': ' + reason if reason else ''})",
+            f"(latest: {latest.final_status}{reason})",
         )
     return Check(
         TRIGGER, target, False, f"{len(events)} deliveries in the last {window}, none failed"
     )
 
 
-def _failed(event: dict[str, Any]) -> bool:
-    return bool(event.get("exceptionOccurred")) or event.get("finalStatus") not in DELIVERED
+def _failed(event: TriggerEvent) -> bool:
+    return event.exception or event.final_status not in DELIVERED
 
 
 def _target(action: ActionWiring) -> str:

@@ -2,24 +2,42 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from infra.doctor.checks import Check
 
 HEADINGS = ("CHECK", "TARGET", "STATUS", "DETAIL")
+# The narrowest DETAIL column worth keeping beside the others; below it, details get own lines.
+MIN_DETAIL = 30
+HANGING = "    "
 
 
-def render_table(checks: list[Check]) -> list[str]:
-    """Aligned columns, broken rows first so they are what a reader sees."""
+def render_table(checks: list[Check], width: int | None = None) -> list[str]:
+    """Aligned columns, broken rows first so they are what a reader sees.
+
+    With a `width`, every line fits it: a long detail wraps onto continuation lines under the
+    DETAIL column (or, when the other columns leave too little room, below the row).
+    """
     rows = [
         (c.kind, c.target, "BROKEN" if c.broken else "ok", c.detail)
         for c in sorted(checks, key=lambda c: (not c.broken, c.kind, c.target))
     ]
     widths = [max(len(row[i]) for row in [HEADINGS, *rows]) for i in range(3)]
-    return [
-        "  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths, strict=True))
-        + "  "
-        + row[3]
-        for row in [HEADINGS, *rows]
-    ]
+    lines = []
+    for row in [HEADINGS, *rows]:
+        lead = "  ".join(cell.ljust(w) for cell, w in zip(row[:3], widths, strict=True)) + "  "
+        lines += _row_lines(lead, row[3], width)
+    return lines
+
+
+def _row_lines(lead: str, detail: str, width: int | None) -> list[str]:
+    if width is None or len(lead) + len(detail) <= width:
+        return [lead + detail]
+    if width - len(lead) >= MIN_DETAIL:
+        wrapped = textwrap.wrap(detail, width - len(lead), break_on_hyphens=False)
+        return [lead + wrapped[0], *(" " * len(lead) + more for more in wrapped[1:])]
+    wrapped = textwrap.wrap(detail, width - len(HANGING), break_on_hyphens=False)
+    return [lead.rstrip()[:width], *(HANGING + more for more in wrapped)]
 
 
 def render_summary(checks: list[Check], stack: str) -> str:

@@ -3,13 +3,15 @@
 Each client gives a `WaitRule` that reads a response and answers how long to wait before trying
 again (a rate limit, a server error) or None when the response is final. Timeouts and
 connection failures end the call with a `VendorError` at once: a check that cannot reach a
-vendor is reported, not retried into a hang. Messages name the call, never a header or a body,
-so no credential reaches a log.
+vendor is reported, not retried into a hang. Messages name the call, never a header; the vendor
+text a client adds goes through `redact.vendor_text`, and the CLI masks credentials in all it
+prints or logs.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -20,6 +22,8 @@ import httpx
 LOGGER = logging.getLogger("teamcat.doctor")
 
 Sleep = Callable[[float], None]
+# The longest wait a header can ask for; anything longer (or infinite) reads as this.
+LONGEST_HINT = 86_400.0
 
 
 class VendorError(Exception):
@@ -93,7 +97,7 @@ class Transport:
                 break
             if wait > self._retry.max_delay:
                 raise VendorError(
-                    f"{what}: {self.vendor} asks to wait {wait:.0f}s, more than "
+                    f"{what}: {self.vendor} asks to wait {_duration(wait)}, more than "
                     f"{self._retry.max_delay:.0f}s; try again later",
                     response.status_code,
                 )
@@ -140,7 +144,11 @@ class Transport:
 
 
 def seconds_header(response: httpx.Response, name: str) -> float | None:
-    """A header holding a number of seconds, or None when absent or not a number."""
+    """A header holding a number of seconds, or None when absent or not a number.
+
+    A value beyond a day, `inf` included, reads as a day: no vendor means it, and the caller
+    refuses to wait that long anyway.
+    """
     raw = response.headers.get(name)
     if raw is None:
         return None
@@ -148,7 +156,13 @@ def seconds_header(response: httpx.Response, name: str) -> float | None:
         value = float(raw)
     except ValueError:
         return None
-    return max(0.0, value)
+    if math.isnan(value):
+        return None
+    return min(max(0.0, value), LONGEST_HINT)
+
+
+def _duration(seconds: float) -> str:
+    return "a day or more" if seconds >= LONGEST_HINT else f"{seconds:.0f}s"
 
 
 def json_body(response: httpx.Response, what: str, vendor: str) -> Any:

@@ -4,6 +4,8 @@ They answer the calls doctor makes the way the vendors do: status codes and erro
 PagerDuty's `offset`/`limit`/`more` pages and `ratelimit-*` headers, Harness's
 `{"status": "SUCCESS", "data": ...}` envelope with `pageIndex`/`totalPages` (trigger lists)
 and Spring-style `number`/`last` pages (event history). Each fake records the requests it got.
+A fake can also be told to answer a listing its own way (`listing`), for the misbehaving vendors
+and proxies doctor must survive: endless pages, odd shapes, echoed credentials.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ PD_PAGE_MAX = 100
 PD_PAGE_DEFAULT = 25
 
 Reply = tuple[int, dict[str, str], Any]
+Answer = Callable[["Request"], Reply]
 
 
 @dataclass
@@ -128,11 +131,15 @@ class FakePagerDuty:
     requests: list[Request] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
     release: threading.Event = field(default_factory=threading.Event)
+    # Answers `GET /webhook_subscriptions` instead of the real listing, credentials unchecked.
+    listing: Answer | None = None
 
     def route(self, request: Request) -> Reply:
         self.requests.append(request)
         if request.path == "/v2/enqueue":
             return self._enqueue(request)
+        if self.listing and request.path == "/webhook_subscriptions":
+            return self.listing(request)
         if request.headers.get("authorization") != f"Token token={PAGERDUTY_TOKEN}":
             return 401, {}, {"error": {"message": "Unauthorized", "code": 2006}}
         if self.throttle:
@@ -228,9 +235,13 @@ class FakeHarness:
     # Answers to give before the real one, such as a 429 without any retry hint.
     throttle: list[Reply] = field(default_factory=list)
     requests: list[Request] = field(default_factory=list)
+    # Answers `GET /pipeline/api/triggers` instead of the real list, credentials unchecked.
+    listing: Answer | None = None
 
     def route(self, request: Request) -> Reply:
         self.requests.append(request)
+        if self.listing and request.path == "/pipeline/api/triggers":
+            return self.listing(request)
         if request.headers.get("x-api-key") != HARNESS_KEY:
             return 401, {}, _error("INVALID_TOKEN", "Token is not valid.")
         if request.query.get("accountIdentifier") != HARNESS_ACCOUNT:
@@ -288,3 +299,32 @@ def _spring_page(items: list[Any], page: int, size: int) -> dict[str, Any]:
         "last": page + 1 >= pages,
         "empty": not content,
     }
+
+
+def endless_pages(request: Request) -> Reply:
+    """A PagerDuty listing that always says there is more."""
+    offset = int(request.query.get("offset", 0))
+    page = [subscription(offset, f"other {offset}")]
+    return 200, {}, {"webhook_subscriptions": page, "offset": offset, "more": True}
+
+
+def stuck_offset(request: Request) -> Reply:
+    """A PagerDuty listing that ignores `offset` and serves the first page again and again."""
+    page = [subscription(1, "other")]
+    return 200, {}, {"webhook_subscriptions": page, "offset": 0, "more": True}
+
+
+def fixed(status: int, body: Any) -> Answer:
+    """The same answer to every request."""
+    return lambda request: (status, {}, body)
+
+
+# A proxy that repeats the credential it was sent, with terminal escape sequences around it.
+def pagerduty_echo(request: Request) -> Reply:
+    message = f"Invalid token: {request.headers.get('authorization')} \x1b[31mred\x1b[0m"
+    return 401, {}, {"error": {"message": message, "code": 2006}}
+
+
+def harness_echo(request: Request) -> Reply:
+    message = f"Token {request.headers.get('x-api-key')} is invalid\x1b]8;;http://x.invalid/\x1b\\"
+    return 401, {}, _error("INVALID_TOKEN", message)

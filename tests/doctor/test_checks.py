@@ -18,7 +18,9 @@ from tests.doctor.fakes import (
     PAGERDUTY_TOKEN,
     FakeHarness,
     FakePagerDuty,
+    endless_pages,
     event,
+    fixed,
     subscription,
     trigger,
 )
@@ -247,3 +249,70 @@ def test_an_unreachable_listing_breaks_every_check_it_prevented(
     assert checks[TRIGGER].broken
     assert "ENTITY_NOT_FOUND: Pipeline [pause_api] does not exist" in checks[TRIGGER].detail
     assert not checks["rollback"].broken
+
+
+def test_a_subscription_id_that_is_not_alphanumeric_is_a_broken_row_and_never_pinged(
+    pagerduty: tuple[FakePagerDuty, str], harness: tuple[FakeHarness, str]
+) -> None:
+    _healthy(pagerduty[0], harness[0])
+    pagerduty[0].subscriptions[140]["id"] = "../../../evil"
+
+    checks = _by_kind(_run(pagerduty[1], harness[1]))
+
+    assert checks[WEBHOOK].broken
+    assert "id that is not alphanumeric" in checks[WEBHOOK].detail
+    assert not [r for r in pagerduty[0].requests if r.method == "POST"]
+
+
+def test_an_endless_subscription_listing_is_a_broken_row(
+    pagerduty: tuple[FakePagerDuty, str], harness: tuple[FakeHarness, str]
+) -> None:
+    _healthy(pagerduty[0], harness[0])
+    pagerduty[0].listing = endless_pages
+
+    checks = _run(pagerduty[1], harness[1])
+
+    assert checks[0] == Check(
+        WEBHOOK, "webhook subscriptions", True, "PagerDuty kept paginating past 50 pages"
+    )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        [1, 2, 3],
+        {"status": "SUCCESS", "data": {"content": "abc", "last": True}},
+        {"status": "SUCCESS", "data": {"content": [1, "x", None], "last": True}},
+        {"status": "SUCCESS", "data": {"content": [{"identifier": 5}], "last": True}},
+        {"status": "SUCCESS", "data": ["content"]},
+    ],
+    ids=["json-list", "content-str", "content-scalars", "identifier-int", "data-list"],
+)
+def test_a_trigger_list_of_another_shape_breaks_its_rows_plainly(
+    pagerduty: tuple[FakePagerDuty, str], harness: tuple[FakeHarness, str], body: object
+) -> None:
+    _healthy(pagerduty[0], harness[0])
+    harness[0].listing = fixed(200, body)
+
+    checks = _by_kind(_run(pagerduty[1], harness[1]))
+
+    for check in (checks[TRIGGER], checks["rollback"]):
+        assert check.broken
+        assert check.detail == "Harness answered an unexpected shape for /pipeline/api/triggers"
+
+
+def test_event_history_of_odd_values_still_gives_a_verdict(
+    pagerduty: tuple[FakePagerDuty, str], harness: tuple[FakeHarness, str]
+) -> None:
+    _healthy(pagerduty[0], harness[0])
+    harness[0].history[ROLLBACK.trigger_id] = [
+        {"createdAt": now_ms(), "finalStatus": None, "message": {"a": 1}},
+        {"createdAt": "soon", "finalStatus": "X"},
+        {"createdAt": float("inf"), "finalStatus": "X"},
+    ]
+
+    checks = _by_kind(_run(pagerduty[1], harness[1]))
+
+    assert checks["rollback"].detail == (
+        "1 of 1 deliveries in the last 7 day(s) failed (latest: no status)"
+    )

@@ -21,6 +21,9 @@ from tests.doctor.fakes import (
     FakeHarness,
     FakePagerDuty,
     event,
+    fixed,
+    harness_echo,
+    pagerduty_echo,
     subscription,
     trigger,
 )
@@ -211,3 +214,99 @@ def test_help_names_the_credential_variables() -> None:
         "TEAMCAT_ALERT_ROUTING_KEY",
     ):
         assert variable in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "problem"),
+    [
+        (doctor_cli.ENV_PAGERDUTY_URL, "http://[::1", "it does not parse as a URL"),
+        (doctor_cli.ENV_HARNESS_URL, "127.0.0.1:9", "it needs to start with http:// or https://"),
+        (doctor_cli.ENV_EVENTS_URL, "ftp://127.0.0.1/", "it needs to start with http://"),
+        (doctor_cli.ENV_PAGERDUTY_URL, "http://127.0.0.1:99999", "it does not parse as a URL"),
+        (doctor_cli.ENV_HARNESS_URL, "http:///gateway", "it names no host"),
+        (doctor_cli.ENV_PAGERDUTY_URL, "http://127.0.0.1:9/?x=1", "takes no query"),
+    ],
+)
+def test_a_malformed_base_url_is_a_usage_error_naming_its_variable(
+    fakes: Fakes, variable: str, value: str, problem: str
+) -> None:
+    result = _doctor(_environment(fakes, **{variable: value}))
+
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"teamcat: error: {variable} is not a usable base URL: ")
+    assert problem in result.stderr
+    (pagerduty, _), (harness, _) = fakes
+    assert pagerduty.requests == [] and harness.requests == []
+
+
+def _words(text: str) -> str:
+    """Text with wrapped lines and column padding reduced to single spaces."""
+    return " ".join(text.split())
+
+
+def test_an_answer_of_another_shape_is_a_broken_row_not_a_crash(fakes: Fakes) -> None:
+    (pagerduty, _), (harness, _) = fakes
+    pagerduty.listing = fixed(200, {"webhook_subscriptions": ["a", 1, None], "more": False})
+    harness.listing = fixed(200, [1, 2, 3])
+
+    result = _doctor(_environment(fakes))
+
+    assert result.exit_code == 1, result.output
+    assert "PagerDuty answered an unexpected shape for /webhook_subscriptions" in _words(
+        result.stdout
+    )
+    assert "Harness answered an unexpected shape for /pipeline/api/triggers" in _words(
+        result.stdout
+    )
+    assert "Traceback" not in result.output
+
+
+FOREIGN_TOKEN = "pat.OTHERacct12345.OTHERtok12345.OTHERsecret987"  # one doctor does not hold
+
+
+def test_vendor_text_echoing_credentials_is_masked_and_stripped_of_escapes(fakes: Fakes) -> None:
+    (pagerduty, _), (harness, _) = fakes
+    pagerduty.listing = pagerduty_echo
+    harness.listing = harness_echo
+
+    result = _doctor(_environment(fakes, TEAMCAT_ALERT_ROUTING_KEY=ROUTING_KEY), "--alert")
+
+    assert result.exit_code == 1, result.output
+    [sent] = pagerduty.events
+    printed = result.stdout + result.stderr + str(sent["payload"])
+    for secret in (PAGERDUTY_TOKEN, HARNESS_KEY, ROUTING_KEY):
+        assert secret not in printed
+    assert "\x1b" not in printed
+    assert "Invalid token: Token token=<credential> red" in _words(result.stdout)
+    assert "Token <credential> is invalid" in _words(result.stdout)
+
+
+def test_a_vendor_text_echo_is_masked_in_the_failed_deliveries_too(fakes: Fakes) -> None:
+    _, (harness, _) = fakes
+    for action in expected_actions():
+        failed = event(action.trigger_id, now_ms() - 1000, "INVALID_AUTH")
+        reason = f"bad key {HARNESS_KEY} or {FOREIGN_TOKEN}"
+        harness.history[action.trigger_id] = [failed | {"message": reason}]
+
+    result = _doctor(_environment(fakes))
+
+    assert result.exit_code == 1, result.output
+    assert HARNESS_KEY not in result.stdout and FOREIGN_TOKEN not in result.stdout
+    assert "(latest: INVALID_AUTH: bad key <credential> or <credential>)" in _words(result.stdout)
+
+
+def test_plain_output_fits_100_columns(fakes: Fakes) -> None:
+    (pagerduty, _), (harness, _) = fakes
+    pagerduty.subscriptions[1]["description"] = "renamed by hand"
+    for action in expected_actions():
+        reason = "Failed while requesting pipeline execution because " + "the input set " * 8
+        failed = event(action.trigger_id, now_ms() - 1000, "FAILED_TO_REQUEST_EXECUTION")
+        harness.history[action.trigger_id] = [failed | {"message": reason}]
+
+    result = _doctor(_environment(fakes))
+
+    assert result.exit_code == 1, result.output
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 100
+    assert len(lines) > 5  # the long details were wrapped, not cut
+    assert "no subscription described `teamcat/dev: pause api" in _words(result.stdout)
