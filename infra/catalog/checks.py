@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from infra.catalog.findings import Finding, did_you_mean
+from infra.catalog.findings import Finding, did_you_mean, did_you_mean_email
 from infra.catalog.models import Catalog, Service, Team
 from infra.catalog.oncall_checks import check_on_call
 from infra.catalog.yamlsource import PathKey, SourceMap
-from infra.core.names import person_slug
+from infra.core.names import person_slug, resource_name
 
 
 def check_catalog(
@@ -39,6 +39,9 @@ def check_catalog(
         _service_references,
         _dependency_cycles,
         _incident_actions,
+        _repeated_items,
+        _resource_names,
+        _rename_claims,
     )
     return [finding for check in checks for finding in check(context)]
 
@@ -78,17 +81,23 @@ class _Context:
                 "unknown-person",
                 f"{where} names `{email}`, who is not in `people`",
                 path,
-                did_you_mean(email, self.emails.values()) or "add them to `people` first",
+                did_you_mean_email(email, self.emails.values()) or "add them to `people` first",
             )
 
 
 def _duplicates(
-    context: _Context, values: Iterable[tuple[str, PathKey]], code: str, where: str, hint: str
+    context: _Context,
+    values: Iterable[tuple[str, PathKey]],
+    code: str,
+    where: str,
+    hint: str,
+    *,
+    fold: bool = True,
 ) -> Iterator[Finding]:
     """A finding for each repeat of a value (compared without case) after its first place."""
     first: dict[str, PathKey] = {}
     for value, path in values:
-        normal = value.lower()
+        normal = value.lower() if fold else value
         if normal in first:
             earlier = context.source.at(first[normal])
             message = f"`{value}` is listed twice {where} (first at {earlier.line}:{earlier.col})"
@@ -138,7 +147,7 @@ def _team_keys(context: _Context) -> Iterator[Finding]:
     )
     for i, team in enumerate(teams):
         for j, old in enumerate(team.renamed_from):
-            if old in context.teams:
+            if old in context.teams and old != team.key:  # its own key: `_rename_claims`
                 yield context.finding(
                     "rename-conflict",
                     f"team `{team.key}` was renamed from `{old}`, but `{old}` is still a team",
@@ -289,7 +298,7 @@ def _service_keys(context: _Context) -> Iterator[Finding]:
     )
     for i, service in enumerate(services):
         for j, old in enumerate(service.renamed_from):
-            if old in context.services:
+            if old in context.services and old != service.key:
                 yield context.finding(
                     "rename-conflict",
                     f"service `{service.key}` was renamed from `{old}`, "
@@ -386,6 +395,17 @@ def _find_cycle(start: str, graph: dict[str, list[str]]) -> list[str]:
 
 def _incident_actions(context: _Context) -> Iterator[Finding]:
     for i, service in enumerate(context.catalog.services):
+        yield from _duplicates(
+            context,
+            (
+                (action.action, ("services", i, "incident_actions", a, "action"))
+                for a, action in enumerate(service.incident_actions)
+            ),
+            "duplicate-action",
+            f"as an incident action of service `{service.key}`",
+            "each action gets one Harness trigger and one PagerDuty callback per service; keep "
+            "one entry per action",
+        )
         for a, action in enumerate(service.incident_actions):
             path = ("services", i, "incident_actions", a, "pipeline")
             if service.harness is None:
@@ -415,3 +435,152 @@ def _incident_actions(context: _Context) -> Iterator[Finding]:
                 did_you_mean(harness.deploy_pipeline, harness.pipelines)
                 or "list it under `harness.pipelines`",
             )
+
+
+def _repeated_items(context: _Context) -> Iterator[Finding]:
+    """Lists whose items each become a resource or a reference: a repeat would be declared twice."""
+    once = "list each one once"
+    for i, team in enumerate(context.catalog.teams):
+        base: PathKey = ("teams", i)
+        where = f"in team `{team.key}`'s"
+        yield from _repeats(context, team.renamed_from, (*base, "renamed_from"), where, "rename")
+        if team.harness:
+            roles = (*base, "harness", "roles")
+            yield from _duplicates(
+                context,
+                ((r, (*roles, j)) for j, r in enumerate(team.harness.roles)),
+                "duplicate-role",
+                f"{where} `harness.roles`",
+                once,
+                fold=False,
+            )
+        escalation = team.on_call.escalation if team.on_call else None
+        for n, level in enumerate(escalation.levels if escalation else []):
+            targets = (*base, "on_call", "escalation", "levels", n, "targets")
+            yield from _duplicates(
+                context,
+                (
+                    (
+                        f"schedule {t.schedule}" if t.schedule else f"person {t.person}",
+                        (*targets, j),
+                    )
+                    for j, t in enumerate(level.targets)
+                ),
+                "duplicate-target",
+                f"among the targets of team `{team.key}`'s escalation level {n + 1}",
+                once,
+            )
+    for i, service in enumerate(context.catalog.services):
+        base = ("services", i)
+        where = f"in service `{service.key}`'s"
+        yield from _repeats(context, service.renamed_from, (*base, "renamed_from"), where, "rename")
+        yield from _repeats(context, service.depends_on, (*base, "depends_on"), where, "dependency")
+        if service.harness:
+            pipelines = (*base, "harness", "pipelines")
+            yield from _duplicates(
+                context,
+                ((p, (*pipelines, j)) for j, p in enumerate(service.harness.pipelines)),
+                "duplicate-pipeline",
+                f"{where} `harness.pipelines`",
+                once,
+                fold=False,
+            )
+
+
+def _repeats(
+    context: _Context, items: list[str], path: PathKey, where: str, what: str
+) -> Iterator[Finding]:
+    yield from _duplicates(
+        context,
+        ((item, (*path, j)) for j, item in enumerate(items)),
+        f"duplicate-{what}",
+        f"{where} `{path[-1]}`",
+        "list each one once",
+    )
+
+
+def _resource_names(context: _Context) -> Iterator[Finding]:
+    """Different entries whose Pulumi names, joined from several keys with `-`, come out equal.
+
+    Such names cannot be made unique by changing the scheme without renaming the resources of
+    every existing stack, so the catalog must avoid them.
+    """
+    seen: dict[str, tuple[tuple[str, ...], PathKey]] = {}
+    for name, origin, path in _joined_names(context.catalog):
+        if name not in seen:
+            seen[name] = (origin, path)
+            continue
+        other, other_path = seen[name]
+        if other == origin:
+            continue  # the same entry listed twice, reported as a duplicate
+        earlier = context.source.at(other_path)
+        yield context.finding(
+            "name-collision",
+            f"this entry and the one at {earlier.line}:{earlier.col} would both declare the "
+            f"Pulumi resource `{name}`",
+            path,
+            "resource names join keys with `-`; rename one of the keys (or Harness role "
+            "identifiers that differ only by `_` at their ends) so the joined names differ",
+        )
+
+
+def _joined_names(catalog: Catalog) -> Iterator[tuple[str, tuple[str, ...], PathKey]]:
+    """Each resource name built from more than one key: the name, its parts, where it comes from."""
+    for i, team in enumerate(catalog.teams):
+        for j, member in enumerate(team.members):
+            origin = ("member", team.key, member.email.lower())
+            yield (
+                resource_name("pd-member", team.key, person_slug(member.email)),
+                origin,
+                ("teams", i, "members", j, "email"),
+            )
+        for j, schedule in enumerate(team.on_call.schedules if team.on_call else []):
+            yield (
+                resource_name("pd-schedule", team.key, schedule.key),
+                ("schedule", team.key, schedule.key),
+                ("teams", i, "on_call", "schedules", j, "key"),
+            )
+        for j, role in enumerate(team.harness.roles if team.harness else []):
+            yield (
+                resource_name("harness-role", team.key, role.strip("_")),
+                ("role", team.key, role),
+                ("teams", i, "harness", "roles", j),
+            )
+    for i, service in enumerate(catalog.services):
+        for j, dependency in enumerate(service.depends_on):
+            yield (
+                resource_name("pd-depends", service.key, "on", dependency),
+                ("depends", service.key, dependency),
+                ("services", i, "depends_on", j),
+            )
+
+
+def _rename_claims(context: _Context) -> Iterator[Finding]:
+    """An old key may be claimed once: by one team (or service), and not by itself."""
+    lists = (
+        ("team", [(t.key, t.renamed_from) for t in context.catalog.teams], "teams"),
+        ("service", [(s.key, s.renamed_from) for s in context.catalog.services], "services"),
+    )
+    for kind, entries, list_name in lists:
+        claimed: dict[str, str] = {}
+        for i, (key, old_keys) in enumerate(entries):
+            for j, old in enumerate(old_keys):
+                path = (list_name, i, "renamed_from", j)
+                if old == key:
+                    yield context.finding(
+                        "rename-conflict",
+                        f"{kind} `{key}` lists its own key in `renamed_from`",
+                        path,
+                        "`renamed_from` lists the keys the entry had before; remove this one",
+                    )
+                elif old in claimed and claimed[old] != key:
+                    yield context.finding(
+                        "rename-conflict",
+                        f"{kind}s `{claimed[old]}` and `{key}` both claim to be renamed from "
+                        f"`{old}`",
+                        path,
+                        "the resources of the old key can move to one entry only; keep it in one "
+                        "`renamed_from`",
+                    )
+                else:
+                    claimed.setdefault(old, key)

@@ -19,13 +19,18 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from infra.catalog.findings import Finding, sort_findings
+from infra.catalog.fields import has_control_character
+from infra.catalog.findings import Finding, Position, sort_findings
 from infra.catalog.yamlsource import PathKey, SourceMap
 
 CODE = "credential-literal"
 
 # Characters a credential of any of the kinds below is made of; anything else separates them.
 _PIECE = re.compile(r"[A-Za-z0-9_+\-.]+")
+_SEPARATOR = re.compile(r"[-_.]")
+_REDACTED = "<credential>"
+# Quoted text this long that is part of a credential is taken to be a cut-off copy of it.
+_MIN_QUOTED = 8
 _RUN = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
 
 
@@ -84,21 +89,66 @@ _KINDS = (
 )
 
 
-def check_credentials(findings: list[Finding], data: Any, source: SourceMap) -> list[Finding]:
-    """`findings` plus one for each credential in `data`, with no credential left in any text.
+def check_credentials(
+    findings: list[Finding], data: Any, source: SourceMap, text: str = ""
+) -> list[Finding]:
+    """`findings` plus one for each credential in `data` or `text`, with none left in any text.
 
     Other checks quote what they found (an unknown field's name, say), which would print a key
-    pasted in the wrong place; such quotes are replaced by `<credential>`.
+    pasted in the wrong place; such quotes are replaced by `<credential>`. `text` is the raw
+    document: credentials in comments, tags and anchor names are found there.
     """
     leaked = find_credentials(data, source)
+    in_values = {piece for _, value, _ in _strings(data, ()) for piece in _credential_pieces(value)}
+    elsewhere = [
+        (piece, offset) for piece, offset in _raw_credentials(text) if piece not in in_values
+    ]
+    leaked += [_raw_finding(text, source.file, piece, offset) for piece, offset in elsewhere]
     if not leaked:
         return findings
-    secrets = sorted(
-        {piece for _, text, _ in _strings(data, ()) for piece in _credential_pieces(text)},
-        key=len,
-        reverse=True,
-    )
-    return sort_findings([*(_scrubbed(f, secrets) for f in findings), *leaked])
+    secrets = in_values | {piece for piece, _ in elsewhere}
+    return sort_findings([*scrub(findings, secrets), *leaked])
+
+
+def check_raw_credentials(findings: list[Finding], text: str, file: str) -> list[Finding]:
+    """`findings` of a document that is not valid YAML, scrubbed, plus one per credential.
+
+    Such findings quote the document (a duplicate key, a value that does not fit its tag) before
+    any value could be checked, so the raw text is searched instead.
+    """
+    found = list(_raw_credentials(text))
+    if not found:
+        return findings
+    leaked = [_raw_finding(text, file, piece, offset) for piece, offset in found]
+    return sort_findings([*scrub(findings, {piece for piece, _ in found}), *leaked])
+
+
+def scrub(findings: list[Finding], secrets: set[str]) -> list[Finding]:
+    """`findings` with every quote of a secret, even cut short or re-cased, made `<credential>`."""
+    lowered = sorted({secret.lower() for secret in secrets}, key=len, reverse=True)
+    return [
+        replace(
+            finding,
+            message=_scrub_text(finding.message, lowered),
+            hint=_scrub_text(finding.hint, lowered) if finding.hint else finding.hint,
+        )
+        for finding in findings
+    ]
+
+
+def _scrub_text(text: str, secrets: list[str]) -> str:
+    def redact(match: re.Match[str]) -> str:
+        piece = match.group(0)
+        lowered = piece.lower()
+        for secret in secrets:
+            if secret in lowered:
+                # Case-insensitive replacement keeps whatever surrounds the secret.
+                return re.sub(re.escape(secret), _REDACTED, piece, flags=re.IGNORECASE)
+            if len(piece) >= _MIN_QUOTED and lowered in secret:
+                return _REDACTED  # a message that cut the value short still quotes part of it
+        return piece
+
+    return _PIECE.sub(redact, text)
 
 
 def find_credentials(data: Any, source: SourceMap) -> list[Finding]:
@@ -120,12 +170,25 @@ def find_credentials(data: Any, source: SourceMap) -> list[Finding]:
     return findings
 
 
-def _scrubbed(finding: Finding, secrets: list[str]) -> Finding:
-    message, hint = finding.message, finding.hint
-    for secret in secrets:
-        message = message.replace(secret, "<credential>")
-        hint = hint.replace(secret, "<credential>") if hint else hint
-    return replace(finding, message=message, hint=hint)
+def _raw_credentials(text: str) -> Iterator[tuple[str, int]]:
+    """Each credential-shaped piece of the raw document, with its offset in `text`."""
+    for match in _PIECE.finditer(text):
+        for piece in _credential_pieces(match.group(0)):
+            yield piece, match.start() + match.group(0).index(piece)
+
+
+def _raw_finding(text: str, file: str, piece: str, offset: int) -> Finding:
+    """A credential found in the raw text: a comment, a tag, an anchor, or unparsed YAML."""
+    kind = _matching(piece)[0]
+    line = text.count("\n", 0, offset) + 1
+    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return Finding(
+        CODE,
+        f"text here looks like {kind.label} (in a comment, tag or anchor name, or in YAML "
+        "that could not be read); credentials never belong in the catalog",
+        Position(file, line, col),
+        f"remove it and rotate it (it is in the file's history): {kind.remedy}",
+    )
 
 
 def _strings(node: Any, path: PathKey) -> Iterator[tuple[PathKey, str, bool]]:
@@ -157,11 +220,21 @@ def _credentials_in(text: str) -> Iterator[tuple[str, list[_Kind]]]:
         kinds = _matching(piece)
         if kinds:
             yield piece, kinds
-        elif "." in piece:
-            # Only a Harness token holds dots; a sentence's full stop must not hide a key.
-            for part in piece.split("."):
-                if part_kinds := _matching(part):
-                    yield part, part_kinds
+            continue
+        # A key glued behind a prefix (`pd-<key>`, `okta_00…`): try what follows each
+        # separator. Only a Harness token holds dots, so a sentence's full stop must not hide a
+        # key either: the part before each dot is tried too.
+        found: list[str] = []
+        for candidate in _glued_candidates(piece):
+            if not any(candidate in known for known in found) and (kinds := _matching(candidate)):
+                found.append(candidate)
+                yield candidate, kinds
+
+
+def _glued_candidates(piece: str) -> Iterator[str]:
+    for separator in _SEPARATOR.finditer(piece):
+        yield piece[separator.end() :]
+    yield from piece.split(".")[:-1]
 
 
 def _matching(candidate: str) -> list[_Kind]:
@@ -182,7 +255,7 @@ def _describe(path: PathKey, data: Any) -> str:
             text += f"[{_entry_name(node) or part}]"
             continue
         node = node.get(part) if isinstance(node, dict) else None
-        name = "<credential>" if _kinds_in(part) else part  # a key pasted as a field name
+        name = _REDACTED if _kinds_in(part) else part  # a key pasted as a field name
         text += f".{name}" if text else name
     return text or "the catalog"
 
@@ -192,6 +265,12 @@ def _entry_name(item: Any) -> str | None:
         return None
     for field_name in ("key", "email", "name"):
         value = item.get(field_name)
-        if isinstance(value, str) and value and len(value) <= 60 and not _kinds_in(value):
+        if (
+            isinstance(value, str)
+            and value
+            and len(value) <= 60
+            and not _kinds_in(value)
+            and not has_control_character(value)
+        ):
             return value
     return None

@@ -10,6 +10,7 @@ import datetime as dt
 import functools
 import re
 import zoneinfo
+from collections.abc import Callable
 from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator, Field, PlainValidator, WithJsonSchema
@@ -22,8 +23,14 @@ _CLOCK = re.compile(r"^(?P<h>[01][0-9]|2[0-3]):(?P<m>[0-5][0-9])(?::(?P<s>[0-5][
 _DURATION = re.compile(r"^(?:(?P<d>\d+)d)?(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?$")
 _HOURS = re.compile(r"^(?P<h>[1-9][0-9]*)h$")
 
+# C0 and C1 controls (DEL included) and the bidi embedding, override and isolate characters
+# that can make a name display as something else in a terminal, a PR or the vendors' UIs.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_TEXT_LAYOUT = "\n\t"  # a description may span lines
 MAX_KEY_LENGTH = 48
 MAX_NAME_LENGTH = 120
+MIN_START_YEAR = 2000
+MAX_START_YEAR = 2100
 
 
 def _key(value: str) -> str:
@@ -62,9 +69,19 @@ def _harness_id(value: str) -> str:
     return value
 
 
+# Files of the zone database that are not zones of any place: the host's own zone, a
+# placeholder, POSIX rules, and the duplicate trees for POSIX and leap-second clocks.
+_NOT_ZONES = frozenset({"localtime", "Factory", "posixrules"})
+_NOT_ZONE_TREES = ("posix/", "right/")
+
+
 @functools.cache
 def _known_zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
+    return frozenset(
+        zone
+        for zone in zoneinfo.available_timezones()
+        if zone not in _NOT_ZONES and not zone.startswith(_NOT_ZONE_TREES)
+    )
 
 
 def _time_zone(value: str) -> str:
@@ -75,6 +92,25 @@ def _time_zone(value: str) -> str:
             {"value": value[:80]},
         )
     return value
+
+
+def has_control_character(value: str) -> bool:
+    """Whether `value` holds a character that could disguise it when printed."""
+    return _CONTROL.search(value) is not None
+
+
+def _control_free(allowed: str) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        for index, char in enumerate(value):
+            if char not in allowed and _CONTROL.match(char):
+                raise PydanticCustomError(
+                    "control-character",
+                    "contains the control character U+{code} at position {position}",
+                    {"code": f"{ord(char):04X}", "position": index + 1},
+                )
+        return value
+
+    return check
 
 
 def _clock_time(value: str) -> str:
@@ -141,21 +177,35 @@ def rotation_length_seconds(value: str) -> int:
 def _anchor(value: object) -> dt.date | dt.datetime:
     """A rotation anchor: a date, or an instant (with or without an offset)."""
     if isinstance(value, dt.date):  # a datetime is a date too
-        return value
+        return _in_years(value)
     if isinstance(value, str):
         try:
-            return (
+            parsed = (
                 dt.date.fromisoformat(value)
                 if len(value) == 10
                 else dt.datetime.fromisoformat(value)
             )
         except ValueError:
             pass
+        else:
+            return _in_years(parsed)
     raise PydanticCustomError(
         "bad-date",
         "`{value}` is not a date (YYYY-MM-DD) or an instant (2026-03-02T09:00:00-05:00)",
         {"value": str(value)[:40]},
     )
+
+
+def _in_years(value: dt.date) -> dt.date:
+    # Hand-offs are computed from the start forward and back; a start near year 1 or 9999
+    # would overflow Python's dates in later commands.
+    if not MIN_START_YEAR <= value.year <= MAX_START_YEAR:
+        raise PydanticCustomError(
+            "bad-date",
+            "`{value}` is outside the years {low} to {high}",
+            {"value": value.isoformat()[:40], "low": MIN_START_YEAR, "high": MAX_START_YEAR},
+        )
+    return value
 
 
 def _to_text(value: object) -> object:
@@ -176,5 +226,7 @@ Anchor = Annotated[
     PlainValidator(_anchor),
     WithJsonSchema({"type": "string", "anyOf": [{"format": "date"}, {"format": "date-time"}]}),
 ]
-Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME_LENGTH)]
-Description = Annotated[str, Field(max_length=1024)]
+Name = Annotated[
+    str, Field(min_length=1, max_length=MAX_NAME_LENGTH), AfterValidator(_control_free(""))
+]
+Description = Annotated[str, Field(max_length=1024), AfterValidator(_control_free(_TEXT_LAYOUT))]

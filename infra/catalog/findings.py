@@ -66,3 +66,21 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     if not matches:
         return None
     return f"did you mean `{lowered[matches[0]]}`?"
+
+
+def did_you_mean_email(address: str, choices: Iterable[str]) -> str | None:
+    """A hint naming the closest known address, or None when nothing is close.
+
+    Most addresses share one domain, so when the domains match only the parts before `@` are
+    compared: `zed@example.com` is not a near miss of `ada@example.com`.
+    """
+    local, _, domain = address.lower().rpartition("@")
+    best: tuple[float, str] | None = None
+    for choice in choices:
+        other_local, _, other_domain = choice.lower().rpartition("@")
+        same_domain = domain == other_domain
+        pair = (local, other_local) if same_domain else (address.lower(), choice.lower())
+        score = difflib.SequenceMatcher(None, *pair).ratio()
+        if score >= 0.7 and (best is None or score > best[0]):
+            best = (score, choice)
+    return f"did you mean `{best[1]}`?" if best else None

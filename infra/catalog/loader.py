@@ -13,9 +13,17 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from infra.catalog import checks, models
-from infra.catalog.credentials import check_credentials
+from infra.catalog.credentials import check_credentials, check_raw_credentials
+from infra.catalog.fields import has_control_character
 from infra.catalog.findings import Finding, Position, did_you_mean, has_errors, sort_findings
-from infra.catalog.yamlsource import PathKey, SourceMap, YamlDocument, YamlError, read_yaml_bytes
+from infra.catalog.yamlsource import (
+    PathKey,
+    SourceMap,
+    YamlDocument,
+    YamlError,
+    read_catalog_bytes,
+    read_yaml_bytes,
+)
 
 # pydantic's own error types, renamed to the catalog's codes.
 _CODES = {
@@ -55,29 +63,25 @@ def load_catalog(path: Path | str, display: str | None = None) -> LoadResult:
     path = Path(path)
     name = display or str(path)
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        finding = Finding(
-            "unreadable-file",
-            f"cannot read the catalog: {reason}",
-            Position(name, 1, 1),
-            "pass the catalog's path, e.g. `teamcat validate catalog.yaml`",
-        )
-        return LoadResult(name, None, [finding])
+        raw = read_catalog_bytes(path, name)
+    except YamlError as exc:
+        return LoadResult(name, None, exc.findings)
     return load_catalog_bytes(raw, name)
 
 
 def load_catalog_bytes(raw: bytes, name: str) -> LoadResult:
     """Check catalog content already in memory; `name` is used in findings."""
+    # Credentials are looked for in the raw document, so they are found even where the model
+    # would reject the field or the YAML is broken, and no finding ever quotes one.
+    text = raw.decode("utf-8-sig", errors="replace")
     try:
         document = read_yaml_bytes(raw, name)
     except YamlError as exc:
-        return LoadResult(name, None, sort_findings(exc.findings))
+        return LoadResult(
+            name, None, check_raw_credentials(sort_findings(exc.findings), text, name)
+        )
     result = _check_document(document, name)
-    # Credentials are looked for in the raw document, so they are found even where the model
-    # would reject the field, and reported alongside every other finding.
-    result.findings = check_credentials(result.findings, document.data, document.source)
+    result.findings = check_credentials(result.findings, document.data, document.source, text)
     return result
 
 
@@ -257,7 +261,12 @@ def _entry_name(item: Any) -> str | None:
     if isinstance(item, dict):
         for field_name in ("key", "email", "name"):
             value = item.get(field_name)
-            if isinstance(value, str) and value and len(value) <= 60:
+            if (
+                isinstance(value, str)
+                and value
+                and len(value) <= 60
+                and not has_control_character(value)
+            ):
                 return value
     return None
 

@@ -113,7 +113,10 @@ def _start(
 ) -> Iterator[Finding]:
     start = rotation.start
     if not isinstance(start, dt.datetime):
-        return  # a date is combined with the hand-off time: always on the hand-off grid
+        # A date is combined with the hand-off time: always on the hand-off grid, unless that
+        # time does not exist on the date.
+        yield from _start_in_gap(context, path, where, rotation, start, time_zone)
+        return
     if start.second or start.microsecond:
         yield context.finding(
             "time-with-seconds",
@@ -134,6 +137,33 @@ def _start(
             "would happen at the start's time, not the hand-off time",
             (*path, "start"),
             f'write the date only (`start: {local.date()}`), or set `handoff: "{local:%H:%M}"`',
+        )
+
+
+def _start_in_gap(
+    context: CheckContext,
+    path: PathKey,
+    where: str,
+    rotation: Rotation,
+    start: dt.date,
+    time_zone: str,
+) -> Iterator[Finding]:
+    """A start whose hand-off time is skipped by the clocks going forward on that date.
+
+    The anchor then lands an hour late, and every later hand-off keeps that hour: the rotation
+    would hand off at the wrong time all year.
+    """
+    minutes = clock_minutes(rotation.handoff)
+    wall = dt.datetime.combine(start, dt.time(minutes // 60, minutes % 60))
+    zone = zone_info(time_zone)
+    if wall_time(virtual_start(start, rotation.handoff, time_zone), zone) != wall:
+        yield context.finding(
+            "handoff-in-dst-gap",
+            f"{where} starts on {start}, when {rotation.handoff} does not exist in {time_zone} "
+            "(the clocks skip it); every hand-off would move by the skipped time",
+            (*path, "start"),
+            "pick a start date without a clock change, such as the same weekday a week "
+            "earlier or later",
         )
 
 

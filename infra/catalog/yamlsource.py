@@ -11,7 +11,10 @@ Scalars follow the YAML 1.2 core schema rather than PyYAML's YAML 1.1 rules: `ye
 
 from __future__ import annotations
 
+import bisect
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,8 +34,16 @@ _TAG = "tag:yaml.org,2002:"
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _INT = re.compile(r"^[-+]?(?:[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
+_INF = ("inf", "Inf", "INF")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
-_SPECIAL_FLOAT = re.compile(r"^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$")
+_SPECIAL_FLOAT = {
+    **{f"{sign}.{word}": float(f"{sign}inf") for sign in ("", "+", "-") for word in _INF},
+    **{f".{word}": float("nan") for word in ("nan", "NaN", "NAN")},
+}
+# PyYAML breaks lines at these too; editors break at the first three only.
+_EDITOR_BREAK = re.compile(r"\r\n|\r|\n")
+_UNUSUAL_BREAK = re.compile("[\x85\u2028\u2029]")
+_GENERIC_HINT = "check indentation and quoting around this place"
 _EMPTY_HINT = "start from the bundled catalog.yaml, or see `teamcat schema`"
 _PLAIN_TAGS = {"str", "int", "float", "bool", "null", "timestamp", "map", "seq", "binary"}
 
@@ -72,33 +83,62 @@ class YamlError(Exception):
         self.findings = findings
 
 
-def _position(file: str, node_or_mark: Any) -> Position:
-    mark = getattr(node_or_mark, "start_mark", node_or_mark)
-    return Position(file, mark.line + 1, mark.column + 1)
+class _Locator:
+    """File positions of PyYAML marks, with lines as editors count them.
+
+    PyYAML also breaks lines at U+0085, U+2028 and U+2029, which editors show inside a line;
+    when the text holds any of them, positions are counted from the mark's offset instead.
+    """
+
+    def __init__(self, file: str, text: str) -> None:
+        self.file = file
+        self._starts: list[int] | None = None
+        if _UNUSUAL_BREAK.search(text):
+            self._starts = [0, *(m.end() for m in _EDITOR_BREAK.finditer(text))]
+
+    def __call__(self, node_or_mark: Any) -> Position:
+        mark = getattr(node_or_mark, "start_mark", node_or_mark)
+        if self._starts is None:
+            return Position(self.file, mark.line + 1, mark.column + 1)
+        line = bisect.bisect_right(self._starts, mark.index)
+        return Position(self.file, line, mark.index - self._starts[line - 1] + 1)
+
+
+def _offset_position(file: str, text: str, index: int) -> Position:
+    line_start = max(text.rfind("\n", 0, index), text.rfind("\r", 0, index)) + 1
+    line = len(_EDITOR_BREAK.findall(text, 0, line_start)) + 1
+    return Position(file, line, index - line_start + 1)
 
 
 def read_yaml_text(text: str, file: str) -> YamlDocument:
     """Parse one YAML document from `text`; raise YamlError with located findings."""
     if "\t" in text:
         _check_tabs(text, file)
+    locate = _Locator(file, text)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        pos = _position(file, mark) if mark else Position(file, 1, 1)
-        problem = exc.problem or exc.context or "is not valid YAML"
+        raise YamlError([_syntax_finding(exc, locate)]) from None
+    except yaml.reader.ReaderError as exc:
         raise YamlError(
-            [Finding("yaml-syntax", f"invalid YAML: {problem}", pos, _syntax_hint(problem))]
+            [
+                Finding(
+                    "control-character",
+                    f"YAML does not allow the control character U+{exc.character:04X} here",
+                    _offset_position(file, text, exc.position),
+                    "remove it; inside double quotes an escape such as `\\t` is allowed",
+                )
+            ]
         ) from None
-    except yaml.YAMLError as exc:
+    except yaml.YAMLError:
         raise YamlError(
-            [Finding("yaml-syntax", f"invalid YAML: {exc}", Position(file, 1, 1))]
+            [Finding("yaml-syntax", "invalid YAML", Position(file, 1, 1), _GENERIC_HINT)]
         ) from None
     if node is None:
         raise YamlError(
             [Finding("empty-catalog", "the catalog is empty", Position(file, 1, 1), _EMPTY_HINT)]
         )
-    builder = _Builder(file)
+    builder = _Builder(locate)
     data = builder.build(node, (), depth=0, in_alias=False)
     if builder.findings:
         raise YamlError(builder.findings)
@@ -109,32 +149,91 @@ def read_yaml_text(text: str, file: str) -> YamlDocument:
     return YamlDocument(data, builder.source)
 
 
+def _syntax_finding(exc: yaml.MarkedYAMLError, locate: _Locator) -> Finding:
+    """A parser error in plain words, at the place it points to."""
+    mark = exc.problem_mark or exc.context_mark
+    pos = locate(mark) if mark else Position(locate.file, 1, 1)
+    problem = exc.problem or exc.context or "is not valid YAML"
+    context = exc.context or ""
+    if "duplicate anchor" in context and exc.context_mark is not None:
+        first = locate(exc.context_mark)
+        return Finding(
+            "yaml-syntax",
+            f"invalid YAML: this anchor (`&name`) was already defined at {first.line}:{first.col}",
+            pos,
+            "give each anchor its own name; an alias (`*name`) refers to the last one defined",
+        )
+    if "another document" in problem:
+        return Finding(
+            "yaml-syntax",
+            "invalid YAML: a second document starts here; a catalog is one YAML document",
+            pos,
+            "remove this `---` line and move what follows into the one document, or split it "
+            "into its own catalog file",
+        )
+    return Finding("yaml-syntax", f"invalid YAML: {problem}", pos, _syntax_hint(problem))
+
+
 def read_yaml_file(path: Path, display: str | None = None) -> YamlDocument:
     """Read and parse `path`, refusing files too large to be a catalog."""
     name = display or str(path)
+    return read_yaml_bytes(read_catalog_bytes(path, name), name)
+
+
+def read_catalog_bytes(path: Path, name: str) -> bytes:
+    """The bytes of the regular file at `path`; raise YamlError for anything else.
+
+    A FIFO, a device such as /dev/zero or a directory would hang, exhaust memory or fail with
+    an unhelpful message, so only regular files are read, and never more than one byte past
+    the size limit (a file can grow between `stat` and `read`).
+    """
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise YamlError(
-                [
-                    Finding(
-                        "file-too-large",
-                        f"the file is {size:,} bytes; teamcat reads at most {MAX_FILE_BYTES:,}",
-                        Position(name, 1, 1),
-                        "split the organisation into stacks or remove generated content",
-                    )
-                ]
-            )
-        raw = path.read_bytes()
+        # O_NONBLOCK keeps opening a FIFO with no writer from waiting forever.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
+        raise YamlError([_unreadable(name, _reason(exc))]) from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise YamlError([_unreadable(name, _not_a_file(path, mode))])
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            raise YamlError([_unreadable(name, _reason(exc))]) from None
+    if len(raw) > MAX_FILE_BYTES:
         raise YamlError(
             [
                 Finding(
-                    "unreadable-file", f"cannot read the file: {exc.strerror}", Position(name, 1, 1)
+                    "file-too-large",
+                    f"the file is larger than {MAX_FILE_BYTES:,} bytes, the most teamcat reads",
+                    Position(name, 1, 1),
+                    "split the organisation into stacks or remove generated content",
                 )
             ]
-        ) from None
-    return read_yaml_bytes(raw, name)
+        )
+    return raw
+
+
+def _unreadable(name: str, reason: str) -> Finding:
+    return Finding(
+        "unreadable-file",
+        f"cannot read the catalog: {reason}",
+        Position(name, 1, 1),
+        "pass the catalog file's path, e.g. `teamcat validate catalog.yaml`",
+    )
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+def _not_a_file(path: Path, mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        # Path("") is ".", so an empty argument arrives here as the current directory.
+        empty = " (an empty path means the current directory)" if str(path) == "." else ""
+        return f"it is a directory, not a file{empty}"
+    return "it is not a regular file (a pipe, device or socket)"
 
 
 def read_yaml_bytes(raw: bytes, file: str) -> YamlDocument:
@@ -196,7 +295,7 @@ def _syntax_hint(problem: str) -> str | None:
         return "check the indentation and that each key ends with `:`"
     if "found undefined alias" in problem:
         return "define the anchor (`&name`) before using it (`*name`)"
-    return "check indentation and quoting around this place"
+    return _GENERIC_HINT
 
 
 def _short_tag(tag: str) -> str:
@@ -217,16 +316,17 @@ def _to_int(text: str) -> int:
 class _Builder:
     """Turns a composed node tree into Python data, recording positions and findings."""
 
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self.source = SourceMap(file)
+    def __init__(self, locate: _Locator) -> None:
+        self.file = locate.file
+        self._locate = locate
+        self.source = SourceMap(locate.file)
         self.findings: list[Finding] = []
         self.alias_nodes = 0
         self._constructor = yaml.SafeLoader("")
         self._seen: set[int] = set()
 
     def build(self, node: yaml.Node, path: PathKey, *, depth: int, in_alias: bool) -> Any:
-        self.source.values.setdefault(path, _position(self.file, node))
+        self.source.values.setdefault(path, self._locate(node))
         # An alias is the same node object appearing again in the composed tree; everything
         # reached through a repeat counts towards the expansion limit.
         if id(node) in self._seen:
@@ -284,7 +384,7 @@ class _Builder:
                     "remove one of them; YAML would silently keep only the last",
                 )
                 continue
-            self.source.keys[child] = _position(self.file, key_node)
+            self.source.keys[child] = self._locate(key_node)
             result[key] = self.build(value_node, child, depth=depth + 1, in_alias=in_alias)
         return result
 
@@ -314,9 +414,11 @@ class _Builder:
         if _BOOL.match(value):
             return value.lower() == "true"
         if _INT.match(value):
-            return _to_int(value)
-        if _FLOAT.match(value) or _SPECIAL_FLOAT.match(value):
-            return float(value.replace(".inf", "inf").replace(".Inf", "inf").replace(".INF", "inf"))
+            return self._int(node, value)
+        if value in _SPECIAL_FLOAT:
+            return _SPECIAL_FLOAT[value]
+        if _FLOAT.match(value):
+            return float(value)  # the pattern admits only what `float` reads
         if tag == "timestamp":
             return self._timestamp(node)
         if node.tag != self._implicit_tag(value):
@@ -329,6 +431,13 @@ class _Builder:
             return None
         return value
 
+    def _int(self, node: yaml.ScalarNode, value: str) -> Any:
+        try:
+            return _to_int(value)
+        except ValueError:  # Python refuses to convert integers of more than 4,300 digits
+            self._fail("yaml-number", "this number is too long to be read", node, "shorten it")
+            return None
+
     def _implicit_tag(self, value: str) -> str:
         """The tag PyYAML's resolver gives `value` when it carries no explicit tag."""
         return str(self._constructor.resolve(yaml.ScalarNode, value, (True, False)))  # type: ignore[no-untyped-call]
@@ -336,7 +445,7 @@ class _Builder:
     def _timestamp(self, node: yaml.ScalarNode) -> Any:
         try:
             return self._constructor.construct_yaml_timestamp(node)
-        except (ValueError, AttributeError, TypeError):
+        except (ValueError, AttributeError, TypeError, OverflowError):
             self._fail(
                 "bad-date",
                 f"`{node.value}` is not a real date or time",
@@ -356,7 +465,7 @@ class _Builder:
             return None
         try:
             return self._constructor.construct_object(node)
-        except (yaml.YAMLError, ValueError, TypeError, AttributeError):
+        except (yaml.YAMLError, ValueError, TypeError, AttributeError, OverflowError):
             self._fail(
                 "yaml-tag",
                 f"`{str(node.value)[:40]}` does not fit its tag `{_short_tag(node.tag)}`",
@@ -366,4 +475,4 @@ class _Builder:
             return None
 
     def _fail(self, code: str, message: str, node: yaml.Node, hint: str | None = None) -> None:
-        self.findings.append(Finding(code, message, _position(self.file, node), hint))
+        self.findings.append(Finding(code, message, self._locate(node), hint))

@@ -9,7 +9,6 @@ import yaml
 from pulumi.runtime import rpc
 from pulumi.runtime.sync_await import _sync_await
 
-from infra.program.handshake import DuplicateActionError
 from infra.program.main import CatalogError
 from infra.program.offline import Plan
 from infra.program.settings import SettingsError
@@ -228,7 +227,7 @@ def test_an_action_on_a_pipeline_outside_the_service_stops_the_program() -> None
         plan_of(DATA / "invalid" / "unknown-pipeline.yaml")
 
 
-def test_the_same_action_twice_on_a_service_stops_the_program_cleanly(tmp_path: Path) -> None:
+def test_the_same_action_twice_on_a_service_is_a_located_finding(tmp_path: Path) -> None:
     text = TWO_ACTIONS.read_text(encoding="utf-8").replace(
         "        pipeline: rollback_api\n",
         "        pipeline: rollback_api\n      - action: rollback\n        pipeline: deploy_api\n",
@@ -236,5 +235,5 @@ def test_the_same_action_twice_on_a_service_stops_the_program_cleanly(tmp_path: 
     twice = tmp_path / "twice.yaml"
     twice.write_text(text, encoding="utf-8")
 
-    with pytest.raises(DuplicateActionError, match="rollback of `api`"):
+    with pytest.raises(CatalogError, match=r"twice\.yaml:\d+:\d+: duplicate-action"):
         plan_of(twice)
