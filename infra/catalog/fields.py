@@ -174,11 +174,19 @@ def rotation_length_seconds(value: str) -> int:
     return int(value[:-1]) * 3_600
 
 
+_ANCHOR_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ANCHOR_INSTANT = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?$"
+)
+
+
 def _anchor(value: object) -> dt.date | dt.datetime:
     """A rotation anchor: a date, or an instant (with or without an offset)."""
     if isinstance(value, dt.date):  # a datetime is a date too
         return _in_years(value)
-    if isinstance(value, str):
+    # Only the extended forms people read at a glance: `20260105` or `2026-W02-1` are ISO 8601
+    # too, but a reviewer would not recognise them as the dates they are.
+    if isinstance(value, str) and (_ANCHOR_DATE.match(value) or _ANCHOR_INSTANT.match(value)):
         try:
             parsed = (
                 dt.date.fromisoformat(value)

@@ -407,8 +407,12 @@ class _Builder:
         if node.style is not None and node.style != "":
             return value if node.tag == _TAG + "str" else self._explicit(node)
         tag = node.tag[len(_TAG) :] if node.tag.startswith(_TAG) else "str"
+        if node.tag == self._implicit_tag(value):
+            return self._core_schema(node, value, tag)
         if tag == "str" or node.tag == "!":
             return value
+        if tag == "float" and (_INT.match(value) or _FLOAT.match(value)):
+            return float(self._int(node, value)) if _INT.match(value) else float(value)
         if _NULL.match(value):
             return None
         if _BOOL.match(value):
@@ -429,6 +433,27 @@ class _Builder:
                 "remove the tag",
             )
             return None
+        return value
+
+    def _core_schema(self, node: yaml.ScalarNode, value: str, tag: str) -> Any:
+        """An untagged plain scalar, read by the YAML 1.2 core schema.
+
+        PyYAML resolves with YAML 1.1 rules (`yes` is true, `0o17` a string, `10:30` the
+        number 630); the catalog is read as YAML 1.2 instead. Dates stay dates: PyYAML's
+        timestamp resolution is kept because rotation anchors are written as dates.
+        """
+        if _NULL.match(value):
+            return None
+        if _BOOL.match(value):
+            return value.lower() == "true"
+        if _INT.match(value):
+            return self._int(node, value)
+        if value in _SPECIAL_FLOAT:
+            return _SPECIAL_FLOAT[value]
+        if _FLOAT.match(value):
+            return float(value)
+        if tag == "timestamp":
+            return self._timestamp(node)
         return value
 
     def _int(self, node: yaml.ScalarNode, value: str) -> Any:

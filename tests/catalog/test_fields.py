@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import zoneinfo
 from collections.abc import Iterator
 
@@ -36,3 +37,20 @@ def test_database_files_that_are_not_places_are_refused(name: str) -> None:
 @pytest.mark.usefixtures("database_with_every_file")
 def test_a_region_zone_is_accepted() -> None:
     assert ZONE.validate_python("Europe/Berlin") == "Europe/Berlin"
+
+
+@pytest.mark.parametrize("text", ["20260105", "2026-W02-1", "2026-005", "05/01/2026"])
+def test_rotation_starts_only_in_the_readable_iso_forms(text: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        TypeAdapter(fields.Anchor).validate_python(text)
+
+    assert [e["type"] for e in caught.value.errors()] == ["bad-date"]
+
+
+def test_rotation_starts_accept_dates_and_instants() -> None:
+    adapter = TypeAdapter(fields.Anchor)
+
+    assert adapter.validate_python("2026-01-05") == dt.date(2026, 1, 5)
+    assert adapter.validate_python("2026-01-05T09:00:00-05:00").utcoffset() == dt.timedelta(
+        hours=-5
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import pytest
@@ -72,3 +73,21 @@ def test_a_second_document_says_so() -> None:
 def test_unusual_line_breaks_do_not_shift_line_numbers(separator: str) -> None:
     document = read_yaml_text(f'a: "x{separator}y"\nb: 2\n', "t.yaml")
     assert document.source.at(("b",)).line == 2
+
+
+def test_untagged_plain_scalars_follow_the_yaml_1_2_core_schema() -> None:
+    text = "a: 0o17\nb: 1.5e3\nc: yes\nd: 10:30\ne: 0x1F\nf: off\ng: 2026-01-05\nh: !!float 1\n"
+
+    data = read_yaml_text(text, "x.yaml").data
+
+    assert data == {
+        "a": 15,
+        "b": 1500.0,
+        "c": "yes",
+        "d": "10:30",
+        "e": 31,
+        "f": "off",
+        "g": dt.date(2026, 1, 5),
+        "h": 1.0,
+    }
+    assert isinstance(data["h"], float)
