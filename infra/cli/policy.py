@@ -360,16 +360,16 @@ class _Collector:
 
 
 def render_run(run: PolicyRun, catalog: Path) -> list[str]:
-    """Each violation in file order, then a one-line summary."""
+    """Each violation in file order, then a short summary that fits a CI log line."""
     lines = [item.render() for item in run.reported]
     advisory = len(run.reported) - len(run.blocking)
-    summary = (
-        f"teamcat policy: {len(run.blocking)} mandatory, {advisory} advisory violation(s) in "
-        f"{catalog}; {run.policies} policies on {run.resources} resources of stack `{run.stack}`"
-    )
-    if run.skipped:
-        summary += f"; not run: {', '.join(run.skipped)}"
-    return [*lines, summary]
+    summary = [
+        f"teamcat policy: {len(run.blocking)} mandatory, {advisory} advisory violation(s) "
+        f"in {catalog}",
+        f"  {run.policies} policies on {run.resources} resources of stack `{run.stack}`",
+    ]
+    summary += [f"  not run: {skipped}" for skipped in run.skipped]
+    return [*lines, *summary]
 
 
 CatalogArg = Annotated[Path, typer.Argument(help="The catalog file.", show_default=True)]
