@@ -409,31 +409,25 @@ class _Builder:
         tag = node.tag[len(_TAG) :] if node.tag.startswith(_TAG) else "str"
         if node.tag == self._implicit_tag(value):
             return self._core_schema(node, value, tag)
+        return self._explicit_plain(node, value, tag)
+
+    def _explicit_plain(self, node: yaml.ScalarNode, value: str, tag: str) -> Any:
+        """A plain scalar with an explicit tag (`!!int 3`): read as the tag says, if it fits."""
         if tag == "str" or node.tag == "!":
             return value
-        if tag == "float" and (_INT.match(value) or _FLOAT.match(value)):
-            return float(self._int(node, value)) if _INT.match(value) else float(value)
-        if _NULL.match(value):
-            return None
-        if _BOOL.match(value):
-            return value.lower() == "true"
-        if _INT.match(value):
-            return self._int(node, value)
-        if value in _SPECIAL_FLOAT:
-            return _SPECIAL_FLOAT[value]
-        if _FLOAT.match(value):
-            return float(value)  # the pattern admits only what `float` reads
-        if tag == "timestamp":
-            return self._timestamp(node)
-        if node.tag != self._implicit_tag(value):
-            self._fail(
-                "yaml-tag",
-                f"`{value[:40]}` does not fit its tag `{_short_tag(node.tag)}`",
-                node,
-                "remove the tag",
-            )
-            return None
-        return value
+        if tag == "float" and (_INT.match(value) or _FLOAT.match(value) or value in _SPECIAL_FLOAT):
+            number = self._core_schema(node, value, tag)
+            return None if number is None else float(number)
+        patterns = {"null": _NULL, "bool": _BOOL, "int": _INT}
+        if tag == "timestamp" or (tag in patterns and patterns[tag].match(value)):
+            return self._core_schema(node, value, tag)
+        self._fail(
+            "yaml-tag",
+            f"`{value[:40]}` does not fit its tag `{_short_tag(node.tag)}`",
+            node,
+            "remove the tag",
+        )
+        return None
 
     def _core_schema(self, node: yaml.ScalarNode, value: str, tag: str) -> Any:
         """An untagged plain scalar, read by the YAML 1.2 core schema.
