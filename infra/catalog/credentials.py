@@ -156,7 +156,7 @@ def find_credentials(data: Any, source: SourceMap) -> list[Finding]:
     findings = []
     for path, text, is_key in _strings(data, ()):
         for kind in _kinds_in(text):
-            where = _describe(path[:-1] if is_key else path, data)
+            where = describe_path(path[:-1] if is_key else path, data)
             what = "a mapping key in" if is_key else "the value of"
             findings.append(
                 Finding(
@@ -245,8 +245,11 @@ def _matching(candidate: str) -> list[_Kind]:
     ]
 
 
-def _describe(path: PathKey, data: Any) -> str:
-    """A readable path such as `services[checkout-api].description`, entries named by key."""
+def describe_path(path: PathKey, data: Any) -> str:
+    """A readable path such as `teams[payments].members[2].role`, entries named by their key.
+
+    Names that look like credentials or hold control characters are never shown.
+    """
     text = ""
     node = data
     for part in path:

@@ -13,8 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from infra.catalog import checks, models
-from infra.catalog.credentials import check_credentials, check_raw_credentials
-from infra.catalog.fields import has_control_character
+from infra.catalog.credentials import check_credentials, check_raw_credentials, describe_path
 from infra.catalog.findings import Finding, Position, did_you_mean, has_errors, sort_findings
 from infra.catalog.yamlsource import (
     PathKey,
@@ -169,7 +168,7 @@ def _schema_findings(error: ValidationError, source: SourceMap, data: Any) -> li
         code = _CODES.get(kind, kind if "-" in kind else "wrong-type")
         at_key = kind in ("extra_forbidden",)
         where = source.at(path, key=at_key)
-        message = _message(item, _describe(path, data))
+        message = _message(item, describe_path(path, data))
         located.append(
             (kind, path, Finding(code, message, where, _hint(kind, path, item.get("input"))))
         )
@@ -239,36 +238,6 @@ def _focus(path: PathKey, kind: str, data: Any) -> PathKey:
         if isinstance(node, dict) and field_name in node:
             return (*path, field_name)
     return path
-
-
-def _describe(path: PathKey, data: Any) -> str:
-    """A readable path such as `teams[payments].members[2].role`: entries named by their key."""
-    text = ""
-    node = data
-    for part in path:
-        if isinstance(part, int):
-            item = node[part] if isinstance(node, list) and part < len(node) else None
-            name = _entry_name(item)
-            text += f"[{name}]" if name else f"[{part}]"
-            node = item
-        else:
-            text += f".{part}" if text else part
-            node = node.get(part) if isinstance(node, dict) else None
-    return text or "the catalog"
-
-
-def _entry_name(item: Any) -> str | None:
-    if isinstance(item, dict):
-        for field_name in ("key", "email", "name"):
-            value = item.get(field_name)
-            if (
-                isinstance(value, str)
-                and value
-                and len(value) <= 60
-                and not has_control_character(value)
-            ):
-                return value
-    return None
 
 
 def _message(item: Any, where: str) -> str:
