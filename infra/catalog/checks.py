@@ -446,14 +446,7 @@ def _repeated_items(context: _Context) -> Iterator[Finding]:
         yield from _repeats(context, team.renamed_from, (*base, "renamed_from"), where, "rename")
         if team.harness:
             roles = (*base, "harness", "roles")
-            yield from _duplicates(
-                context,
-                ((r, (*roles, j)) for j, r in enumerate(team.harness.roles)),
-                "duplicate-role",
-                f"{where} `harness.roles`",
-                once,
-                fold=False,
-            )
+            yield from _repeats(context, team.harness.roles, roles, where, "role", exact=True)
         escalation = team.on_call.escalation if team.on_call else None
         for n, level in enumerate(escalation.levels if escalation else []):
             targets = (*base, "on_call", "escalation", "levels", n, "targets")
@@ -477,25 +470,32 @@ def _repeated_items(context: _Context) -> Iterator[Finding]:
         yield from _repeats(context, service.depends_on, (*base, "depends_on"), where, "dependency")
         if service.harness:
             pipelines = (*base, "harness", "pipelines")
-            yield from _duplicates(
-                context,
-                ((p, (*pipelines, j)) for j, p in enumerate(service.harness.pipelines)),
-                "duplicate-pipeline",
-                f"{where} `harness.pipelines`",
-                once,
-                fold=False,
+            yield from _repeats(
+                context, service.harness.pipelines, pipelines, where, "pipeline", exact=True
             )
 
 
 def _repeats(
-    context: _Context, items: list[str], path: PathKey, where: str, what: str
+    context: _Context,
+    items: list[str],
+    path: PathKey,
+    where: str,
+    what: str,
+    *,
+    exact: bool = False,
 ) -> Iterator[Finding]:
+    """A `duplicate-<what>` finding for each repeat in one list of the catalog.
+
+    `exact` compares with case (Harness identifiers); otherwise repeats are found without it.
+    """
+    field = ".".join(str(part) for part in path[-2:]) if exact else str(path[-1])
     yield from _duplicates(
         context,
         ((item, (*path, j)) for j, item in enumerate(items)),
         f"duplicate-{what}",
-        f"{where} `{path[-1]}`",
+        f"{where} `{field}`",
         "list each one once",
+        fold=not exact,
     )
 
 
